@@ -1,0 +1,1 @@
+export { Module, type ModuleConfig, type LoadStateDictOptions } from './module';

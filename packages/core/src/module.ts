@@ -1,0 +1,205 @@
+import { type Tensor, type Variable, cast, reshape, tidy, variable } from '@tensorflow/tfjs-core';
+
+/** A module's serializable description: its class name and constructor options. */
+export interface ModuleConfig {
+  className: string;
+  config: Record<string, unknown>;
+}
+
+/** Options of `loadStateDict`. */
+export interface LoadStateDictOptions {
+  /** Throw on missing or unexpected keys (default true). Shape mismatches always throw. */
+  strict?: boolean;
+}
+
+let variableCounter = 0;
+
+/**
+ * The base of every layer and model, after PyTorch's `nn.Module`.
+ *
+ * A module owns:
+ * - **parameters**: trainable `tf.Variable`s (`trainable` is the parameter's `requiresGrad`);
+ * - **buffers**: non-trainable state such as running statistics, also `tf.Variable`s (never trained);
+ * - **children**: sub-modules, named, whose parameters and buffers appear under `child.name`.
+ *
+ * Training mode is explicit: `train()` / `eval()` set it on the whole subtree, and `forward`
+ * reads `this.training`. Layers compute with tfjs ops only, never with a backend directly.
+ *
+ * @example
+ * class Affine extends Module {
+ *   readonly w = this.addParameter('weight', ones([4]));
+ *   forward(x: Tensor) { return mul(x, this.w); }
+ * }
+ */
+export abstract class Module {
+  /** True in training mode (the default), false in evaluation mode. */
+  training = true;
+  private readonly params = new Map<string, Variable>();
+  private readonly bufs = new Map<string, Variable>();
+  private readonly kids = new Map<string, Module>();
+
+  /** The computation. Inputs are NHWC for image layers. */
+  abstract forward(x: Tensor, ...rest: Tensor[]): Tensor;
+
+  /** Runs `forward`. Alias kept short for model code: `layer.call(x)`. */
+  call(x: Tensor, ...rest: Tensor[]): Tensor {
+    return this.forward(x, ...rest);
+  }
+
+  /** The class name used in errors and configs. */
+  get className(): string {
+    return this.constructor.name;
+  }
+
+  /** Registers a trainable parameter; the module takes ownership of `value`. */
+  protected addParameter(name: string, value: Tensor, requiresGrad = true): Variable {
+    this.checkName(name);
+    const v = variable(value, requiresGrad, `${this.className}.${name}_${variableCounter++}`);
+    value.dispose();
+    this.params.set(name, v);
+    return v;
+  }
+
+  /** Registers a buffer (non-trainable state); the module takes ownership of `value`. */
+  protected addBuffer(name: string, value: Tensor): Variable {
+    this.checkName(name);
+    const v = variable(value, false, `${this.className}.${name}_${variableCounter++}`);
+    value.dispose();
+    this.bufs.set(name, v);
+    return v;
+  }
+
+  /** Registers a child module under `name`; returns it for one-line assignment. */
+  protected addModule<M extends Module>(name: string, module: M): M {
+    this.checkName(name);
+    if (!(module instanceof Module)) throw new Error(`${this.className}.addModule('${name}'): not a Module`);
+    this.kids.set(name, module);
+    return module;
+  }
+
+  private checkName(name: string): void {
+    if (!name || name.includes('.')) throw new Error(`${this.className}: invalid name '${name}' (non-empty, no dots)`);
+    if (this.params.has(name) || this.bufs.has(name) || this.kids.has(name)) {
+      throw new Error(`${this.className}: '${name}' is already registered`);
+    }
+  }
+
+  /** Sets training mode on this module and every descendant. */
+  train(mode = true): this {
+    this.training = mode;
+    for (const child of this.kids.values()) child.train(mode);
+    return this;
+  }
+
+  /** Sets evaluation mode on this module and every descendant. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Direct children, with their names. */
+  namedChildren(): [string, Module][] {
+    return [...this.kids.entries()];
+  }
+
+  /** This module and every descendant, with dotted names ('' for this one). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, child] of this.kids) out.push(...child.namedModules(join(prefix, name)));
+    return out;
+  }
+
+  /** Every parameter of the subtree with its dotted name, e.g. `features.0.weight`. */
+  namedParameters(prefix = ''): [string, Variable][] {
+    const out: [string, Variable][] = [];
+    for (const [name, p] of this.params) out.push([join(prefix, name), p]);
+    for (const [name, child] of this.kids) out.push(...child.namedParameters(join(prefix, name)));
+    return out;
+  }
+
+  /** Every parameter of the subtree. */
+  parameters(): Variable[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Parameters with `requiresGrad` (tfjs `trainable`) set: the ones an optimizer updates. */
+  trainableParameters(): Variable[] {
+    return this.parameters().filter((p) => p.trainable);
+  }
+
+  /** Every buffer of the subtree with its dotted name, e.g. `bn1.runningMean`. */
+  namedBuffers(prefix = ''): [string, Variable][] {
+    const out: [string, Variable][] = [];
+    for (const [name, b] of this.bufs) out.push([join(prefix, name), b]);
+    for (const [name, child] of this.kids) out.push(...child.namedBuffers(join(prefix, name)));
+    return out;
+  }
+
+  /** The total number of parameter elements (trainable or not). */
+  numParameters(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /** Freezes (`false`) or unfreezes (`true`) every parameter of the subtree. */
+  requiresGrad(flag: boolean): this {
+    for (const p of this.parameters()) p.trainable = flag;
+    return this;
+  }
+
+  /**
+   * Parameters and buffers by dotted name. The tensors are the module's own variables, not
+   * copies: read or clone them, do not dispose them.
+   */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [name, p] of this.namedParameters()) out[name] = p;
+    for (const [name, b] of this.namedBuffers()) out[name] = b;
+    return out;
+  }
+
+  /**
+   * Copies values into parameters and buffers by name. With `strict` (default) missing and
+   * unexpected keys are an error; a shape mismatch is always an error. All problems are reported
+   * in one message, and nothing is written unless every check passes.
+   */
+  loadStateDict(state: Record<string, Tensor>, options: LoadStateDictOptions = {}): this {
+    const strict = options.strict ?? true;
+    const own = this.stateDict();
+    const missing = Object.keys(own).filter((k) => !(k in state));
+    const unexpected = Object.keys(state).filter((k) => !(k in own));
+    const mismatched = Object.keys(state)
+      .filter((k) => k in own && !sameShape(own[k].shape, state[k].shape))
+      .map((k) => `${k}: expected [${own[k].shape}], got [${state[k].shape}]`);
+    const problems: string[] = [];
+    if (strict && missing.length) problems.push(`missing keys: ${missing.join(', ')}`);
+    if (strict && unexpected.length) problems.push(`unexpected keys: ${unexpected.join(', ')}`);
+    if (mismatched.length) problems.push(`shape mismatches: ${mismatched.join('; ')}`);
+    if (problems.length) throw new Error(`${this.className}.loadStateDict: ${problems.join(' | ')}`);
+    for (const [k, v] of Object.entries(state)) {
+      if (k in own) (own[k] as Variable).assign(tidy(() => reshape(cast(v, 'float32'), own[k].shape)));
+    }
+    return this;
+  }
+
+  /** Constructor options, enough to build an equal (freshly initialized) module. */
+  toConfig(): ModuleConfig {
+    return { className: this.className, config: {} };
+  }
+
+  /** Disposes every parameter and buffer of the subtree. */
+  dispose(): void {
+    for (const p of this.params.values()) p.dispose();
+    for (const b of this.bufs.values()) b.dispose();
+    for (const child of this.kids.values()) child.dispose();
+    this.params.clear();
+    this.bufs.clear();
+  }
+}
+
+function join(prefix: string, name: string): string {
+  return prefix ? `${prefix}.${name}` : name;
+}
+
+function sameShape(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
