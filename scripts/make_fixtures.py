@@ -1,0 +1,15 @@
+"""Regenerates every package's PyTorch golden values: runs packages/*/fixtures/make_fixtures.py.
+
+Needs Debian's python3-torch (and python3-torchvision for @convkit/augment):
+    apt-get install python3-torch python3-torchvision && pnpm fixtures
+"""
+import pathlib
+import subprocess
+import sys
+
+root = pathlib.Path(__file__).resolve().parent.parent
+scripts = sorted(root.glob("packages/*/fixtures/make_fixtures.py"))
+for script in scripts:
+    print(f"== {script.relative_to(root)}", flush=True)
+    subprocess.run([sys.executable, str(script)], cwd=script.parent, check=True)
+print(f"{len(scripts)} fixture scripts ran")
