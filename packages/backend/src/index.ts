@@ -1,1 +1,20 @@
+export type {
+  Availability,
+  Backend,
+  BackendCapabilities,
+  BackendInitOptions,
+  WasmCapabilities,
+  WebGpuCapabilities,
+} from './backend';
+export { BackendRegistry, createBackendRegistry } from './backend';
+export {
+  backends,
+  builtinBackends,
+  cpuBackend,
+  MissingPackageError,
+  wasmBackend,
+  webgpuBackend,
+} from './backends';
+export type { BackendReport, InitBackendOptions } from './init-backend';
+export { currentBackend, formatReport, initBackend } from './init-backend';
 export { Rng, toRng } from './random';

@@ -1,3 +1,2 @@
 // Test utilities for convkit packages and for users' own layers/backends.
-// Filled by: ./testing/backends (which backends to test on) and ./testing/conformance (kernel suite).
-export {};
+export { describeEachBackend, requiredBackends, testBackends } from './testing/backends';

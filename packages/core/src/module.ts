@@ -1,4 +1,4 @@
-import { type Tensor, type Variable, cast, reshape, tidy, variable } from '@tensorflow/tfjs-core';
+import { cast, clone, reshape, type Tensor, tidy, type Variable, variable } from '@tensorflow/tfjs-core';
 
 /** A module's serializable description: its class name and constructor options. */
 export interface ModuleConfig {
@@ -37,18 +37,61 @@ export abstract class Module {
   private readonly params = new Map<string, Variable>();
   private readonly bufs = new Map<string, Variable>();
   private readonly kids = new Map<string, Module>();
+  private readonly forwardHooks: {
+    hook: (module: Module, input: Tensor, output: Tensor) => Tensor | undefined;
+  }[] = [];
 
   /** The computation. Inputs are NHWC for image layers. */
   abstract forward(x: Tensor, ...rest: Tensor[]): Tensor;
 
-  /** Runs `forward`. Alias kept short for model code: `layer.call(x)`. */
+  /**
+   * Runs `forward`, then the forward hooks in registration order, inside `tidy`, so only the output
+   * outlives the call (intermediates are freed; tensors kept for a gradient are cloned by the tape).
+   * The output is always a new tensor the caller owns: when the result is an input itself
+   * (`Identity`), `call` returns a `clone` (shared data, no copy), so disposing the output never
+   * disposes the input.
+   * Prefer `call` to `forward` from outside: containers call their children with `call`.
+   */
   call(x: Tensor, ...rest: Tensor[]): Tensor {
-    return this.forward(x, ...rest);
+    return tidy(() => {
+      let y = this.forward(x, ...rest);
+      for (const { hook } of [...this.forwardHooks]) y = hook(this, x, y) ?? y;
+      return y === x || rest.includes(y) ? clone(y) : y;
+    });
   }
 
-  /** The class name used in errors and configs. */
+  /**
+   * Registers `hook(module, input, output)` to run after every `call` (PyTorch's
+   * `register_forward_hook`); `input` is the first input. A hook may return a replacement output
+   * (e.g. `output + probe`) or `undefined` to keep it. Hooks run inside the call's `tidy`: a tensor a
+   * hook keeps past the call must be `keep`-ed (and disposed by the hook's owner).
+   * Returns a function that removes the hook.
+   *
+   * @example
+   * const remove = layer.registerForwardHook((m, x, y) => { shapes.push(y.shape); return undefined; });
+   * model.call(x);
+   * remove();
+   */
+  registerForwardHook(
+    hook: (module: Module, input: Tensor, output: Tensor) => Tensor | undefined,
+  ): () => void {
+    const entry = { hook };
+    this.forwardHooks.push(entry);
+    return () => {
+      const i = this.forwardHooks.indexOf(entry);
+      if (i >= 0) this.forwardHooks.splice(i, 1);
+    };
+  }
+
+  /**
+   * The class name used in errors and configs: the class's own static `className` when it declares
+   * one (survives minifiers that rename classes), else `constructor.name`.
+   */
   get className(): string {
-    return this.constructor.name;
+    const ctor = this.constructor as { className?: unknown; name: string };
+    return Object.hasOwn(ctor, 'className') && typeof ctor.className === 'string'
+      ? ctor.className
+      : ctor.name;
   }
 
   /** Registers a trainable parameter; the module takes ownership of `value`. */
@@ -78,7 +121,8 @@ export abstract class Module {
   }
 
   private checkName(name: string): void {
-    if (!name || name.includes('.')) throw new Error(`${this.className}: invalid name '${name}' (non-empty, no dots)`);
+    if (!name || name.includes('.'))
+      throw new Error(`${this.className}: invalid name '${name}' (non-empty, no dots)`);
     if (this.params.has(name) || this.bufs.has(name) || this.kids.has(name)) {
       throw new Error(`${this.className}: '${name}' is already registered`);
     }
@@ -202,4 +246,3 @@ function join(prefix: string, name: string): string {
 function sameShape(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
-

@@ -1,1 +1,6 @@
-export {};
+// Test utilities for layers: `testLayer` (a conformance suite run on every backend), its checks
+// one by one, and tensor assertions. Imports vitest: use from test files only.
+
+export { expectClose, maxAbsDiff, type Tolerance } from './testing/assert';
+export { type LayerCheck, layerChecks, type TestLayerSpec } from './testing/layer-checks';
+export { testLayer } from './testing/test-layer';

@@ -1,3 +1,4 @@
+export * from './diagnostics';
 export { computeFans, type Fans, fanInBiasBound } from './fans';
 export { calculateGain, NONLINEARITIES, type Nonlinearity } from './gain';
 export { type ConstantOptions, constant, ones, zeros } from './initializers/constant';

@@ -1,0 +1,53 @@
+import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import { Module, type ModuleConfig } from '../module';
+import { avgPool2d } from '../ops/pool';
+import { type Pool2dLayerOptions, PoolSpec } from './pool-options';
+
+/** Options of {@link AvgPool2d}. */
+export interface AvgPool2dOptions extends Pool2dLayerOptions {
+  /** Divide by the whole window, padding included (PyTorch's default). Default true. */
+  countIncludePad?: boolean;
+}
+
+/**
+ * Average pooling over NHWC images, PyTorch's `nn.AvgPool2d`.
+ *
+ * `y[n, i, j, c] = (1/D) Σ_{a<kh, b<kw} x̃[n, sh·i + a, sw·j + b, c]`, `x̃` = x zero-padded;
+ * `D = kh·kw` with `countIncludePad` (default, PyTorch), else the count of real positions in the
+ * window (TensorFlow's `'same'` behaviour).
+ * Options (defaults): `kernelSize`, `stride` (= kernelSize), `padding` 0, `countIncludePad` true.
+ * No `ceil_mode` or `divisor_override`.
+ *
+ * Shapes: `[N, H, W, C] → [N, floor((H + 2·ph - kh) / sh) + 1, …, C]`.
+ *
+ * @example
+ * const pool = new AvgPool2d({ kernelSize: 2 });
+ * pool.call(x); // [8, 32, 32, 16] → [8, 16, 16, 16]
+ */
+export class AvgPool2d extends Module {
+  static readonly className = 'AvgPool2d';
+  private readonly spec: PoolSpec;
+  readonly countIncludePad: boolean;
+
+  constructor(options: AvgPool2dOptions) {
+    super();
+    this.spec = new PoolSpec(`AvgPool2d(${JSON.stringify(options.kernelSize)})`, options);
+    this.countIncludePad = options.countIncludePad ?? true;
+  }
+
+  forward(x: Tensor): Tensor {
+    this.spec.check(x);
+    return avgPool2d(x as Tensor4D, this.spec.kernel, {
+      strides: this.spec.stride,
+      padding: this.spec.padding,
+      countIncludePad: this.countIncludePad,
+    });
+  }
+
+  override toConfig(): ModuleConfig {
+    return {
+      className: this.className,
+      config: { ...this.spec.config(), countIncludePad: this.countIncludePad },
+    };
+  }
+}

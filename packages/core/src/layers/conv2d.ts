@@ -1,0 +1,134 @@
+import { type Rng, toRng } from '@convkit/backend';
+import { fanInBiasBound, kaimingUniform } from '@convkit/init';
+import { add, type Tensor, type Tensor4D, type Variable } from '@tensorflow/tfjs-core';
+import { checkImage, checkPositiveInt, checkWindow } from '../checks';
+import { Module, type ModuleConfig } from '../module';
+import { groupedConv2d } from '../ops/conv2d';
+import { outputLength, type Padding2d, paddingConfig, pair, resolvePads } from '../ops/padding';
+import { defaultRng, seedConfig, tupleConfig } from './options';
+
+/** Options of {@link Conv2d}. */
+export interface Conv2dOptions {
+  inChannels: number;
+  outChannels: number;
+  kernelSize: number | [number, number];
+  /** Default 1. */
+  stride?: number | [number, number];
+  /** A number or `[ph, pw]` (zero padding on both sides), `'same'` or `'valid'`. Default 0. */
+  padding?: Padding2d;
+  /** Default 1. */
+  dilation?: number | [number, number];
+  /** Channel groups; `groups = inChannels` is a depthwise conv. Default 1. */
+  groups?: number;
+  /** Add a learned per-channel bias. Default true. */
+  bias?: boolean;
+  /** Seed or generator for the initial weights. Default: a fresh random seed ({@link defaultRng}). */
+  rng?: number | Rng;
+}
+
+/**
+ * 2-D convolution over NHWC images, PyTorch's `nn.Conv2d`.
+ *
+ * `y = conv(x, W) + b` with `W` in HWIO layout `[kh, kw, inChannels / groups, outChannels]` and
+ * `b [outChannels]`. Options (defaults): `stride` 1, `padding` 0, `dilation` 1, `groups` 1,
+ * `bias` true, `rng` a fresh random seed.
+ *
+ * Init (PyTorch's): `W ~ kaimingUniform(a = √5) = U(±1/√fanIn)`, `b ~ U(±1/√fanIn)`,
+ * `fanIn = kh·kw·inChannels/groups`; `W` is drawn first, then `b`, from the same generator.
+ *
+ * Shapes: `[N, H, W, inChannels] → [N, Ho, Wo, outChannels]`,
+ * `Ho = floor((H + 2·ph - dh·(kh-1) - 1) / sh) + 1`.
+ *
+ * @example
+ * const conv = new Conv2d({ inChannels: 3, outChannels: 16, kernelSize: 3, padding: 1, rng: 1 });
+ * conv.call(x); // [8, 32, 32, 3] → [8, 32, 32, 16]
+ */
+export class Conv2d extends Module {
+  static readonly className = 'Conv2d';
+  readonly weight: Variable;
+  readonly bias: Variable | null;
+  private readonly opts: Required<Omit<Conv2dOptions, 'rng'>> & { rng?: number };
+
+  constructor(options: Conv2dOptions) {
+    super();
+    const label = `Conv2d(${options.inChannels}→${options.outChannels})`;
+    const inChannels = checkPositiveInt(label, 'inChannels', options.inChannels);
+    const outChannels = checkPositiveInt(label, 'outChannels', options.outChannels);
+    const groups = checkPositiveInt(label, 'groups', options.groups ?? 1);
+    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new Error(`${label}: groups=${groups} must divide inChannels and outChannels`);
+    }
+    const [kh, kw] = pair(options.kernelSize, `${label}: kernelSize`);
+    const stride = pair(options.stride ?? 1, `${label}: stride`);
+    const dilation = pair(options.dilation ?? 1, `${label}: dilation`);
+    if (kh < 1 || kw < 1 || stride.some((s) => s < 1) || dilation.some((d) => d < 1)) {
+      throw new Error(`${label}: kernelSize, stride and dilation must be >= 1`);
+    }
+    const padding = options.padding ?? 0;
+    if (typeof padding !== 'string') pair(padding, `${label}: padding`);
+    this.opts = {
+      inChannels,
+      outChannels,
+      kernelSize: options.kernelSize,
+      stride: options.stride ?? 1,
+      padding,
+      dilation: options.dilation ?? 1,
+      groups,
+      bias: options.bias ?? true,
+      rng: seedConfig(options.rng),
+    };
+    const rng = options.rng === undefined ? defaultRng() : toRng(options.rng);
+    const shape = [kh, kw, inChannels / groups, outChannels];
+    this.weight = this.addParameter('weight', kaimingUniform(shape, rng, { a: Math.sqrt(5) }));
+    const bound = fanInBiasBound(shape);
+    this.bias = this.opts.bias
+      ? this.addParameter('bias', rng.uniformTensor([outChannels], -bound, bound))
+      : null;
+  }
+
+  /** `Conv2d(in→out)`, used in error messages. */
+  get label(): string {
+    return `Conv2d(${this.opts.inChannels}→${this.opts.outChannels})`;
+  }
+
+  forward(x: Tensor): Tensor {
+    checkImage(this.label, x, this.opts.inChannels);
+    const [kh, kw] = this.weight.shape as [number, number];
+    const s = pair(this.opts.stride);
+    const d = pair(this.opts.dilation);
+    const size = [x.shape[1], x.shape[2]] as [number, number];
+    const pads = resolvePads(this.opts.padding, size, [kh, kw], s, d);
+    const out: [number, number] = [
+      outputLength(size[0], pads[0], kh, s[0], d[0]),
+      outputLength(size[1], pads[1], kw, s[1], d[1]),
+    ];
+    checkWindow(
+      this.label,
+      size,
+      out,
+      `a ${kh}×${kw} kernel (dilation ${d.join('×')}, padding ${pads.join('/')})`,
+    );
+    const y = groupedConv2d(x as Tensor4D, this.weight as Tensor4D, {
+      strides: s,
+      padding: this.opts.padding,
+      dilations: d,
+      groups: this.opts.groups,
+    });
+    return this.bias ? add(y, this.bias) : y;
+  }
+
+  override toConfig(): ModuleConfig {
+    const { rng, ...o } = this.opts;
+    return {
+      className: this.className,
+      config: {
+        ...o,
+        kernelSize: tupleConfig(o.kernelSize),
+        stride: tupleConfig(o.stride),
+        dilation: tupleConfig(o.dilation),
+        padding: paddingConfig(o.padding),
+        ...(rng === undefined ? {} : { rng }),
+      },
+    };
+  }
+}

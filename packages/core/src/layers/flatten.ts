@@ -1,0 +1,43 @@
+import { reshape, type Tensor } from '@tensorflow/tfjs-core';
+import { Module, type ModuleConfig } from '../module';
+
+/** Options of {@link Flatten}. */
+export interface FlattenOptions {
+  /** First axis to merge (default 1: keep the batch axis). */
+  startDim?: number;
+}
+
+/**
+ * Merges the axes from `startDim` on into one, PyTorch's `nn.Flatten` (with `end_dim = -1`).
+ *
+ * Row-major over NHWC: `[N, H, W, C] → [N, H·W·C]` orders features `(h, w, c)`, not PyTorch's
+ * `(c, h, w)`: transpose weights when importing a Linear that follows a flatten.
+ *
+ * @example
+ * new Flatten().call(x); // [8, 4, 4, 32] → [8, 512]
+ */
+export class Flatten extends Module {
+  static readonly className = 'Flatten';
+  readonly startDim: number;
+
+  constructor(options: FlattenOptions = {}) {
+    super();
+    this.startDim = options.startDim ?? 1;
+    if (!Number.isInteger(this.startDim) || this.startDim < 0) {
+      throw new Error(`Flatten: startDim must be a non-negative integer, got ${this.startDim}`);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.rank <= this.startDim) {
+      throw new Error(
+        `Flatten(startDim=${this.startDim}): expected rank > ${this.startDim}, got [${x.shape}]`,
+      );
+    }
+    return reshape(x, [...x.shape.slice(0, this.startDim), -1]);
+  }
+
+  override toConfig(): ModuleConfig {
+    return { className: this.className, config: { startDim: this.startDim } };
+  }
+}

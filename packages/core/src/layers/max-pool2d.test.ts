@@ -1,0 +1,48 @@
+import { describeEachBackend } from '@convkit/backend/testing';
+import { zeros } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { testLayer } from '../testing/test-layer';
+import { MaxPool2d } from './max-pool2d';
+
+testLayer({
+  name: 'MaxPool2d k3 s2 p1',
+  make: () => new MaxPool2d({ kernelSize: 3, stride: 2, padding: 1 }),
+  inputShape: [2, 6, 5, 3],
+  expectedOutputShape: [2, 3, 3, 3],
+  expectedParams: 0,
+});
+
+testLayer({
+  name: 'MaxPool2d k2 same',
+  make: () => new MaxPool2d({ kernelSize: 2, padding: 'same' }),
+  inputShape: [1, 5, 5, 2],
+  expectedOutputShape: [1, 3, 3, 2],
+  expectedParams: 0,
+});
+
+describe('MaxPool2d options', () => {
+  it('defaults stride to the kernel and rejects padding over half the kernel', () => {
+    expect(new MaxPool2d({ kernelSize: [3, 2] }).toConfig().config).toEqual({
+      kernelSize: [3, 2],
+      stride: [3, 2],
+      padding: 0,
+    });
+    expect(() => new MaxPool2d({ kernelSize: 2, padding: 2 })).toThrow(/at most half the kernel/);
+  });
+});
+
+describeEachBackend('MaxPool2d input errors', () => {
+  it('rejects rank 3 and windows larger than the input', () => {
+    const pool = new MaxPool2d({ kernelSize: 3 });
+    const a = zeros([5, 5, 2]);
+    const b = zeros([1, 2, 2, 2]);
+    expect(() => pool.call(a)).toThrow(
+      /MaxPool2d\(3\): expected input \[N, H, W, C\] \(NHWC\), got \[5, 5, 2\]/,
+    );
+    expect(() => pool.call(b)).toThrow(
+      /MaxPool2d\(3\): input spatial size 2×2 is too small for a 3×3 window/,
+    );
+    a.dispose();
+    b.dispose();
+  });
+});

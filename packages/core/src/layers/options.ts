@@ -1,0 +1,24 @@
+import { Rng } from '@convkit/backend';
+
+/**
+ * The generator a layer's initial weights use when no `rng` is given: a fresh, unpredictable seed,
+ * as PyTorch does without `manual_seed`, so that two layers of the same shape never start equal.
+ * For reproducible weights pass one shared generator (`const rng = new Rng(seed)`) to every layer:
+ * each then draws the next values of one reproducible stream.
+ */
+export function defaultRng(): Rng {
+  return new Rng(globalThis.crypto.getRandomValues(new Uint32Array(1))[0]);
+}
+
+/** The config form of an `rng` option: a numeric seed is kept, a generator (stateful) is not. */
+export function seedConfig(rng: number | Rng | undefined): number | undefined {
+  return typeof rng === 'number' ? rng : undefined;
+}
+
+/** The config form of a `number | [h, w]` option (a fresh array, for JSON). */
+export function tupleConfig(v: number | [number, number]): number | [number, number] {
+  return typeof v === 'number' ? v : [v[0], v[1]];
+}
+
+/** @deprecated Temporary: removed once regularization uses `defaultRng()`. */
+export const DEFAULT_SEED = 0;

@@ -1,0 +1,146 @@
+import {
+  avgPool,
+  concat,
+  maxPool,
+  mean,
+  mul,
+  pad,
+  slice,
+  type Tensor4D,
+  tensor4d,
+  tidy,
+} from '@tensorflow/tfjs-core';
+import { isZeroPad, outputLength, type Padding2d, type Pads2d, pair, resolvePads } from './padding';
+
+/** Options of {@link maxPool2d} and {@link avgPool2d}. */
+export interface Pool2dOptions {
+  /** Step of the window (default: the kernel size). */
+  strides?: number | [number, number];
+  /** Padding: a number, `[ph, pw]`, `'same'` or `'valid'` (default 0). */
+  padding?: Padding2d;
+}
+
+/** Lowest finite float32. Used instead of -Infinity because WGSL may not preserve infinities. */
+const LOWEST_F32 = -3.4028234663852886e38;
+
+function prepare(x: Tensor4D, kernel: number | [number, number], options: Pool2dOptions) {
+  const k = pair(kernel, 'kernel');
+  const s = pair(options.strides ?? k, 'strides');
+  const pads = resolvePads(options.padding ?? 0, [x.shape[1], x.shape[2]], k, s);
+  return { k, s, pads };
+}
+
+function padSpatial(x: Tensor4D, pads: Pads2d, value: number): Tensor4D {
+  return isZeroPad(pads) ? x : pad(x, [[0, 0], pads[0], pads[1], [0, 0]], value);
+}
+
+/**
+ * Max pooling over an NHWC batch, PyTorch semantics: padded positions never win.
+ *
+ * `y[n, i, j, c] = max_{a<kh, b<kw} x̃[n, s·i + a, s·j + b, c]`, `x̃` = x padded with the lowest
+ * float32. Padding is explicit (a `pad` then a `'valid'` pool) so every backend agrees: tfjs
+ * backends differ in how their own padded pools treat borders.
+ *
+ * Shapes: `[N, H, W, C] → [N, floor((H + pt + pb - kh) / sh) + 1, …, C]`.
+ *
+ * @example
+ * const y = maxPool2d(x, 3, { strides: 2, padding: 1 });
+ */
+export function maxPool2d(
+  x: Tensor4D,
+  kernel: number | [number, number],
+  options: Pool2dOptions = {},
+): Tensor4D {
+  const { k, s, pads } = prepare(x, kernel, options);
+  return tidy(() => maxPool(padSpatial(x, pads, LOWEST_F32), k, s, 'valid'));
+}
+
+/**
+ * Average pooling over an NHWC batch.
+ *
+ * `y[n, i, j, c] = (1 / D) Σ_{a<kh, b<kw} x̃[n, s·i + a, s·j + b, c]`, `x̃` = x zero-padded.
+ * With `countIncludePad` (default true, PyTorch's default) `D = kh·kw`; otherwise `D` is the
+ * number of window positions inside the unpadded input (TensorFlow's rule), applied as an
+ * exact per-position rescale computed in JS.
+ *
+ * Shapes: `[N, H, W, C] → [N, floor((H + pt + pb - kh) / sh) + 1, …, C]`.
+ *
+ * @example
+ * const y = avgPool2d(x, 2);                       // 2×2 windows, stride 2
+ */
+export function avgPool2d(
+  x: Tensor4D,
+  kernel: number | [number, number],
+  options: Pool2dOptions & { countIncludePad?: boolean } = {},
+): Tensor4D {
+  const { k, s, pads } = prepare(x, kernel, options);
+  return tidy(() => {
+    const y = avgPool(padSpatial(x, pads, 0), k, s, 'valid');
+    if ((options.countIncludePad ?? true) || isZeroPad(pads)) return y;
+    return mul(y, inverseCounts([x.shape[1], x.shape[2]], k, s, pads));
+  });
+}
+
+/** `kh·kw / (valid positions in each window)`, shape [1, Ho, Wo, 1]. */
+function inverseCounts(size: [number, number], k: [number, number], s: [number, number], pads: Pads2d) {
+  const axis = (d: 0 | 1) => {
+    const out = outputLength(size[d], pads[d], k[d], s[d]);
+    return Array.from({ length: out }, (_, i) => {
+      const start = i * s[d] - pads[d][0];
+      return Math.min(start + k[d], size[d]) - Math.max(start, 0);
+    });
+  };
+  const rows = axis(0);
+  const cols = axis(1);
+  const values = new Float32Array(rows.length * cols.length);
+  rows.forEach((r, i) => {
+    cols.forEach((c, j) => {
+      values[i * cols.length + j] = (k[0] * k[1]) / (r * c);
+    });
+  });
+  return tensor4d(values, [1, rows.length, cols.length, 1]);
+}
+
+/**
+ * Adaptive average pooling to `[oh, ow]`, PyTorch's bins: output cell `i` averages input rows
+ * `floor(i·H/oh) … ceil((i+1)·H/oh) - 1` (likewise columns).
+ *
+ * `[1, 1]` is a global mean; sizes that divide the input are one `avgPool` with
+ * `kernel = stride = H/oh`; other sizes pool rows then columns, one slice per bin (exact: a
+ * rectangle's mean is the mean of its row means).
+ *
+ * Shapes: `[N, H, W, C] → [N, oh, ow, C]`.
+ *
+ * @example
+ * const y = adaptiveAvgPool2d(x, [1, 1]);     // global average pool, [N, 1, 1, C]
+ */
+export function adaptiveAvgPool2d(x: Tensor4D, outputSize: number | [number, number]): Tensor4D {
+  const [oh, ow] = pair(outputSize, 'outputSize');
+  const [, h, w] = x.shape;
+  if (oh === 1 && ow === 1) return mean(x, [1, 2], true);
+  if (h % oh === 0 && w % ow === 0) {
+    const k: [number, number] = [h / oh, w / ow];
+    return avgPool(x, k, k, 'valid');
+  }
+  return tidy(() => adaptiveAxis(adaptiveAxis(x, 1, oh), 2, ow));
+}
+
+function adaptiveAxis(x: Tensor4D, axis: 1 | 2, out: number): Tensor4D {
+  const n = x.shape[axis];
+  if (out === n) return x;
+  if (n % out === 0) {
+    const k: [number, number] = axis === 1 ? [n / out, 1] : [1, n / out];
+    return avgPool(x, k, k, 'valid');
+  }
+  const bins: Tensor4D[] = [];
+  for (let i = 0; i < out; i++) {
+    const start = Math.floor((i * n) / out);
+    const end = Math.ceil(((i + 1) * n) / out);
+    const begin = [0, 0, 0, 0];
+    const size = [-1, -1, -1, -1];
+    begin[axis] = start;
+    size[axis] = end - start;
+    bins.push(mean(slice(x, begin, size), axis, true));
+  }
+  return concat(bins, axis);
+}
