@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // Defines import.meta.url in the CJS build (used by src/resolve.ts).
+  shims: true,
 });

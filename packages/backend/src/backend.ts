@@ -12,6 +12,12 @@ export interface BackendInitOptions {
   wasmPaths?: string | Record<string, string>;
   /** WASM only: number of threads when threads are supported (browsers with cross-origin isolation). */
   wasmThreads?: number;
+  /**
+   * WebGPU only: accept a software adapter (Mesa's lavapipe/llvmpipe, SwiftShader), which emulates the
+   * GPU on the CPU and is slower than WASM. Default `false` when webgpu is picked from a preference
+   * list, `true` when it is asked for by name (`backend: 'webgpu'`).
+   */
+  allowSoftwareGpu?: boolean;
 }
 
 /** What a backend found out about the machine, copied into the `BackendReport`. */
@@ -32,6 +38,8 @@ export interface WebGpuCapabilities {
   architecture: string;
   description: string;
   device: string;
+  /** True for a software adapter (lavapipe/llvmpipe, SwiftShader): correct, but not fast. */
+  software: boolean;
 }
 
 /**

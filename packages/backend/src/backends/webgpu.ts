@@ -9,6 +9,7 @@ interface GpuAdapterInfoLike {
   readonly architecture?: string;
   readonly description?: string;
   readonly device?: string;
+  readonly isFallbackAdapter?: boolean;
 }
 interface GpuAdapterLike {
   readonly info?: GpuAdapterInfoLike;
@@ -99,7 +100,18 @@ async function adapterInfo(adapter: GpuAdapterLike): Promise<WebGpuCapabilities>
     architecture: info.architecture ?? '',
     description: info.description ?? '',
     device: info.device ?? '',
+    software: await isSoftwareAdapter(adapter),
   };
+}
+
+/** Mesa's lavapipe/llvmpipe or SwiftShader: WebGPU emulated on the CPU. */
+export async function isSoftwareAdapter(adapter: GpuAdapterLike): Promise<boolean> {
+  const info = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
+  return (
+    info.isFallbackAdapter === true ||
+    info.architecture === 'software' ||
+    /llvmpipe|lavapipe|swiftshader/i.test(`${info.description ?? ''} ${info.device ?? ''}`)
+  );
 }
 
 async function probe(): Promise<Availability> {
@@ -129,9 +141,17 @@ export const webgpuBackend: Backend = {
   priority: 3,
   kernels: webgpuKernels,
   isAvailable: probe,
-  async init() {
+  async init(options) {
     const availability = await probe();
     if (!availability.available) throw new Error(availability.reason);
+    const adapter = await requestAdapter();
+    if (!options.allowSoftwareGpu && (await isSoftwareAdapter(adapter))) {
+      const info = await adapterInfo(adapter);
+      throw new Error(
+        `the only WebGPU adapter is a software rasterizer (${info.description || info.vendor}), slower than wasm; ` +
+          `ask for it by name (backend: 'webgpu') or pass allowSoftwareGpu: true to use it`,
+      );
+    }
   },
   async capabilities() {
     return { webgpu: await adapterInfo(await requestAdapter()) };

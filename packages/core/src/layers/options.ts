@@ -19,6 +19,3 @@ export function seedConfig(rng: number | Rng | undefined): number | undefined {
 export function tupleConfig(v: number | [number, number]): number | [number, number] {
   return typeof v === 'number' ? v : [v[0], v[1]];
 }
-
-/** @deprecated Temporary: removed once regularization uses `defaultRng()`. */
-export const DEFAULT_SEED = 0;

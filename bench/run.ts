@@ -1,0 +1,66 @@
+// Runs every (library, backend) of the benchmark in its own child process, prints a markdown table
+// and writes it to RESULTS.md.
+//   pnpm bench                                   # from the repository root (builds first)
+//   tsx run.ts --backends cpu,wasm --no-write    # a subset, without touching RESULTS.md
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { backends as registry } from '@convkit/backend';
+import { BACKENDS, type ChildResult, VARIANTS } from './src/cases';
+import { machineInfo, resultsMarkdown } from './src/report';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    backends: { type: 'string', default: BACKENDS.join(',') },
+    'no-write': { type: 'boolean', default: false },
+    'timeout-s': { type: 'string', default: '150' },
+  },
+});
+const backends = values.backends.split(',').filter((b) => b !== '');
+const timeout = 1000 * Number(values['timeout-s']);
+const loadAtStart = loadavg()[0];
+const tmp = mkdtempSync(join(tmpdir(), 'convkit-bench-'));
+const results: ChildResult[] = [];
+
+for (const backend of backends) {
+  for (const variant of VARIANTS) {
+    if (variant === 'tfjs-layers+kernels' && registry.get(backend).kernels.length === 0) continue;
+    const out = join(tmp, `${variant}-${backend}.json`);
+    const t0 = performance.now();
+    process.stderr.write(`bench: ${variant} on ${backend} ... `);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'child.ts', variant, backend, out], {
+      cwd: here,
+      encoding: 'utf8',
+      timeout,
+      maxBuffer: 16 << 20,
+    });
+    const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    let result: ChildResult;
+    try {
+      result = JSON.parse(readFileSync(out, 'utf8')) as ChildResult;
+    } catch {
+      const why = child.error?.message ?? `exit code ${child.status}`;
+      const tail = `${child.stdout ?? ''}${child.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n');
+      result = { variant, backend, error: `child process failed (${why})`, cases: [] };
+      process.stderr.write(`failed after ${seconds} s\n${tail}\n`);
+      results.push(result);
+      continue;
+    }
+    process.stderr.write(
+      `${result.error === undefined ? 'done' : `error: ${result.error}`} (${seconds} s)\n`,
+    );
+    results.push(result);
+  }
+}
+rmSync(tmp, { recursive: true, force: true });
+
+const markdown = resultsMarkdown(results, backends, machineInfo(loadAtStart));
+console.log(`\n${markdown}`);
+if (!values['no-write']) {
+  writeFileSync(join(here, 'RESULTS.md'), markdown);
+  console.log('written to bench/RESULTS.md');
+}

@@ -1,0 +1,79 @@
+/** How one benchmark case was timed. */
+export interface Timing {
+  /** Median wall time of the timed runs, in ms. */
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Number of timed runs. */
+  runs: number;
+  /** False when the case was too slow for warm-up runs: the single (cold) run is reported. */
+  warmedUp: boolean;
+}
+
+/** Options of {@link measure}. */
+export interface MeasureOptions {
+  /** Untimed runs first (kernel compilation, allocation); only one when it takes over 1 s. Default 2. */
+  warmup?: number;
+  /** At most this many timed runs. Default 15. */
+  maxRuns?: number;
+  /** At least this many timed runs, unless the runs are slower than `slowMs`. Default 3. */
+  minRuns?: number;
+  /** Stop timing after this long once `minRuns` are done. Default 3000 ms. */
+  budgetMs?: number;
+  /** Runs slower than this are timed once; see `coldIfSlow`. Default 10000 ms. */
+  slowMs?: number;
+  /**
+   * Report a first run slower than `slowMs` as is, without warm-up (default true). Set it false where
+   * the first run is mostly one-off work, e.g. WebGPU shader compilation.
+   */
+  coldIfSlow?: boolean;
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of an empty list');
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * Times an async function that ends with a read-back (so GPU work is included): warm-up runs, then
+ * timed runs until `maxRuns`, or until `budgetMs` has passed and `minRuns` are done. The median is
+ * what we report: robust to the odd GC pause or a neighbour process taking the CPU.
+ *
+ * @example
+ * const t = await measure(async () => { const y = conv.call(x); await y.data(); y.dispose(); });
+ */
+export async function measure(fn: () => Promise<void>, options: MeasureOptions = {}): Promise<Timing> {
+  const {
+    warmup = 2,
+    maxRuns = 15,
+    minRuns = 3,
+    budgetMs = 3000,
+    slowMs = 10000,
+    coldIfSlow = true,
+  } = options;
+  const timeOnce = async () => {
+    const t0 = performance.now();
+    await fn();
+    return performance.now() - t0;
+  };
+  const first = await timeOnce();
+  if (first > slowMs && coldIfSlow)
+    return { medianMs: first, minMs: first, maxMs: first, runs: 1, warmedUp: false };
+  for (let i = 1; i < warmup && first < 1000; i++) await timeOnce();
+  const times: number[] = [];
+  const started = performance.now();
+  const enough = () => times.length >= minRuns || (times.length > 0 && median(times) > slowMs);
+  while (times.length < maxRuns && !(enough() && performance.now() - started >= budgetMs)) {
+    times.push(await timeOnce());
+  }
+  return {
+    medianMs: median(times),
+    minMs: Math.min(...times),
+    maxMs: Math.max(...times),
+    runs: times.length,
+    warmedUp: true,
+  };
+}

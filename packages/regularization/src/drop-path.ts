@@ -1,0 +1,57 @@
+import { type Rng, toRng } from '@convkit/backend';
+import { defaultRng, Module, type ModuleConfig } from '@convkit/core';
+import { clone, mul, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { bernoulliMask, checkProbability, seedConfig } from './mask';
+
+/** Options of {@link DropPath}. */
+export interface DropPathOptions {
+  /** Probability of dropping a sample's residual branch, in [0, 1]. Default 0. */
+  p?: number;
+  /** Scale kept samples by 1/(1−p) (timm's `scale_by_keep`). Default true. */
+  scaleByKeep?: boolean;
+  /** Seed or generator the masks are drawn from. Default: a fresh random seed. */
+  rng?: number | Rng;
+}
+
+/**
+ * Stochastic depth (Huang et al. 2016), timm's `drop_path`: in training the whole input of a sample
+ * (a residual branch's output) is zeroed with probability p; eval is the identity. Put it on the branch,
+ * before the addition: `y = x + dropPath(f(x))`.
+ *
+ *   y[n, ...] = x[n, ...] · m[n] / (1 − p),   m ~ Bernoulli(1 − p)   (no 1/(1−p) when !scaleByKeep)
+ *
+ * Options (defaults): `p` 0, `scaleByKeep` true, `rng` a fresh random seed. Shapes: [N, ...] → same.
+ *
+ * @example
+ * const dropPath = new DropPath({ p: 0.1, rng: 5 });
+ * const y = add(x, dropPath.call(branch.call(x)));
+ */
+export class DropPath extends Module {
+  static readonly className = 'DropPath';
+  readonly p: number;
+  readonly scaleByKeep: boolean;
+  private readonly rng: Rng;
+  private readonly seed: { rng?: number };
+
+  constructor(options: DropPathOptions = {}) {
+    super();
+    this.p = checkProbability('DropPath', options.p ?? 0);
+    this.scaleByKeep = options.scaleByKeep ?? true;
+    this.rng = options.rng === undefined ? defaultRng() : toRng(options.rng);
+    this.seed = seedConfig(options.rng);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.training || this.p === 0) return clone(x);
+    if (x.rank < 1) throw new Error(`DropPath: expected a batch [N, ...], got a scalar`);
+    const keep = 1 - this.p;
+    const shape = [x.shape[0], ...x.shape.slice(1).map(() => 1)];
+    return tidy(() =>
+      mul(x, bernoulliMask(this.rng, shape, keep, keep > 0 && this.scaleByKeep ? 1 / keep : 1)),
+    );
+  }
+
+  override toConfig(): ModuleConfig {
+    return { className: this.className, config: { p: this.p, scaleByKeep: this.scaleByKeep, ...this.seed } };
+  }
+}
