@@ -1,0 +1,99 @@
+import { add, cast, div, mul, sub, type Tensor, type Tensor4D, tensor, tidy } from '@tensorflow/tfjs-core';
+import { channelConstant } from './mask';
+import { checkImages, checkNumber, perChannel } from './validate';
+
+/** Per-channel constants tiled to [1, H, W, C] (fast broadcast on wasm; same values, same results). */
+function channelTensor(v: number | readonly number[], x: Tensor4D, op: string, name: string): Tensor {
+  const [, H, W, c] = x.shape;
+  return channelConstant(perChannel(v, c, op, name), H, W);
+}
+
+function checkStd(std: number | readonly number[], c: number, op: string): void {
+  for (const s of perChannel(std, c, op, 'std')) {
+    if (!(s > 0)) throw new Error(`${op}: std must be > 0 in every channel, got ${JSON.stringify(std)}`);
+  }
+}
+
+/**
+ * Per-channel standardization ("center and scale each channel"): out = (x − mean_c) / std_c.
+ *
+ * `mean`, `std`: one number or one per channel (e.g. `CIFAR10_STATS.mean`). Shapes: [B, H, W, C] → same.
+ * Deterministic: a `compose` pipeline applies it in training and evaluation.
+ *
+ * @example
+ * const y = normalize(x, CIFAR10_STATS.mean, CIFAR10_STATS.std);
+ */
+export function normalize(
+  x: Tensor4D,
+  mean: number | readonly number[],
+  std: number | readonly number[],
+): Tensor4D {
+  const op = 'normalize';
+  checkImages(x, op);
+  const c = x.shape[3];
+  checkStd(std, c, op);
+  return tidy(
+    () => div(sub(x, channelTensor(mean, x, op, 'mean')), channelTensor(std, x, op, 'std')) as Tensor4D,
+  );
+}
+
+/**
+ * Undoes `normalize` to show images again: out = x·std_c + mean_c.
+ *
+ * Shapes: [B, H, W, C] → same.
+ *
+ * @example
+ * const shown = denormalize(normalize(x, m, s), m, s);
+ */
+export function denormalize(
+  x: Tensor4D,
+  mean: number | readonly number[],
+  std: number | readonly number[],
+): Tensor4D {
+  const op = 'denormalize';
+  checkImages(x, op);
+  const c = x.shape[3];
+  checkStd(std, c, op);
+  return tidy(
+    () => add(mul(x, channelTensor(std, x, op, 'std')), channelTensor(mean, x, op, 'mean')) as Tensor4D,
+  );
+}
+
+type IntArray =
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int8Array
+  | Uint16Array
+  | Int16Array
+  | Int32Array
+  | Float32Array
+  | number[];
+
+/**
+ * Integer pixels to float32: out = x·scale (default 1/255, so uint8 [0, 255] → [0, 1]).
+ * Takes a tensor (any dtype, any rank), or a typed array with its shape.
+ * With scale 1/k for an integer k it divides by k, which is correctly rounded (multiplying by the
+ * float32 of 1/255 can be one ulp off); this matches torchvision `ToTensor` bit for bit.
+ *
+ * @example
+ * const x = toFloat(uint8Pixels, [n, 28, 28, 1]);       // [0, 1]
+ * const y = toFloat(intTensor, undefined, 1);            // just a cast
+ */
+export function toFloat(x: Tensor | IntArray, shape?: readonly number[], scale = 1 / 255): Tensor {
+  checkNumber(scale, 'toFloat', 'scale');
+  return tidy(() => {
+    let t: Tensor;
+    if (Array.isArray(x) || ArrayBuffer.isView(x)) {
+      if (shape === undefined) throw new Error('toFloat: a typed array needs its shape');
+      t = tensor(Float32Array.from(x as ArrayLike<number>), [...shape]);
+    } else {
+      t = cast(x as Tensor, 'float32');
+      if (shape !== undefined && shape.join() !== t.shape.join()) {
+        throw new Error(`toFloat: shape [${shape}] does not match the tensor's [${t.shape}]`);
+      }
+    }
+    const k = 1 / scale;
+    if (Math.abs(k - Math.round(k)) < 1e-9 * Math.abs(k)) return div(t, Math.round(k));
+    return mul(t, scale);
+  });
+}
