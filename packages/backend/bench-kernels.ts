@@ -1,5 +1,5 @@
-// Times convkit's conv-backprop kernels against the tfjs kernels they replace, on wasm and cpu, and
-// checks they agree. Run: pnpm exec tsx packages/backend/bench-kernels.ts   (about a minute)
+// Times convkit's conv-backprop and MaxPoolGrad kernels against the tfjs kernels they replace, on wasm
+// and cpu, and checks they agree. Run: pnpm exec tsx packages/backend/bench-kernels.ts   (about a minute)
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import {
@@ -120,4 +120,21 @@ for (const backend of ['wasm', 'cpu']) {
   console.log(
     await compare(backend, find(list, 'DepthwiseConv2dNativeBackpropInput'), { dy, filter }, input, 3),
   );
+}
+
+// MaxPoolGrad on wasm: tfjs's C++ loop vs convkit's JavaScript loop (max |diff| > 0 is tfjs's bug:
+// windows whose maximum is negative).
+for (const [xs, k, s] of [
+  [[8, 32, 32, 32], 3, 2],
+  [[16, 56, 56, 64], 3, 2],
+  [[16, 56, 56, 64], 2, 2],
+] as [number[], number, number][]) {
+  const [n, h, w, c] = xs as [number, number, number, number];
+  const input = randn(xs);
+  const dy = randn([n, Math.ceil(h / s), Math.ceil(w / s), c]);
+  const attrs = { filterSize: k, strides: s, pad: 'same' } as NamedAttrMap;
+  await setBackend('wasm');
+  const output = engine().runKernel<Tensor>('MaxPool', { x: input }, attrs);
+  console.log(`maxPool x=[${xs}] k${k} s${s} same`);
+  console.log(await compare('wasm', find(wasmKernels, 'MaxPoolGrad'), { dy, input, output }, attrs, 5));
 }

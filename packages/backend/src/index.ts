@@ -15,6 +15,8 @@ export {
   wasmBackend,
   webgpuBackend,
 } from './backends';
+export { convkitGradients, registerGradients } from './gradients';
 export type { BackendReport, InitBackendOptions } from './init-backend';
 export { currentBackend, formatReport, initBackend } from './init-backend';
+export { cpuKernels, wasmKernels, webgpuKernels } from './kernels';
 export { Rng, toRng } from './random';

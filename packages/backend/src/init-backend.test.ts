@@ -15,6 +15,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { type Backend, createBackendRegistry } from './backend';
 import { cpuBackend } from './backends';
 import { currentBackend, formatReport, initBackend } from './init-backend';
+import { cpuKernels } from './kernels';
 
 const quiet = () => {};
 
@@ -83,8 +84,10 @@ describe('initBackend selection', () => {
     expect(warn.mock.calls[0]?.[0]).toMatch(
       /using backend "cpu"; skipped fake-gone \(no such device\); fake-broken/,
     );
+    const kernelsLine = `convkit kernels: ${cpuKernels.map((k) => k.kernelName).join(', ')}`;
+    expect(cpuKernels.length).toBeGreaterThan(0);
     expect(formatReport(report)).toBe(
-      'backend: cpu\nskipped: fake-gone: no such device\nskipped: fake-broken: driver crashed',
+      `backend: cpu\nskipped: fake-gone: no such device\nskipped: fake-broken: driver crashed\n${kernelsLine}`,
     );
   });
 

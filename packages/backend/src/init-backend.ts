@@ -67,6 +67,16 @@ function registerKernels(record: Backend): string[] {
 
 async function start(record: Backend, options: BackendInitOptions): Promise<Started> {
   let state = started.get(record.name);
+  if (
+    state !== undefined &&
+    record.name === 'webgpu' &&
+    !options.allowSoftwareGpu &&
+    state.capabilities.webgpu?.software
+  ) {
+    throw new Error(
+      `the WebGPU adapter is a software rasterizer; ask for it by name or pass allowSoftwareGpu: true`,
+    );
+  }
   if (state === undefined) {
     const availability = await record.isAvailable();
     if (!availability.available) throw new Error(availability.reason ?? 'isAvailable() returned false');
@@ -102,7 +112,9 @@ async function initBackendNow(options: InitBackendOptions): Promise<BackendRepor
   const skipped: BackendReport['skipped'] = [];
   for (const record of records) {
     try {
-      const state = await start(record, options);
+      // A backend asked for by name may be a software GPU; one picked from the list may not.
+      const allowSoftwareGpu = options.allowSoftwareGpu ?? options.backend === record.name;
+      const state = await start(record, { ...options, allowSoftwareGpu });
       const report: BackendReport = {
         name: record.name,
         skipped,

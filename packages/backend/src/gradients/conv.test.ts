@@ -11,6 +11,7 @@ import {
   type Tensor,
   type Tensor4D,
   tensor,
+  tidy,
   transpose,
 } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -81,20 +82,44 @@ describeEachBackend('conv gradients vs PyTorch', (backend) => {
     });
   }
 
-  // wasm's forward Conv2D supports NHWC only.
-  it.skipIf(backend === 'wasm')('dilated conv2d in NCHW has the NHWC gradients', async () => {
+  const nchwCase = () => {
     const c = (golden as unknown as { cases: Golden[] }).cases[2] as Golden;
-    const x = tensor(c.x, c.xShape);
-    const w = tensor(c.w, c.wShape);
-    const dy = tensor(c.dy, c.yShape);
     const nchw = (t: Tensor) => transpose(t, [0, 3, 1, 2]);
     const padNCHW = [[0, 0], [0, 0], c.pad[1], c.pad[2]] as unknown as Pad;
-    const loss = (a: Tensor, b: Tensor) =>
-      sum(mul(conv2d(nchw(a) as Tensor4D, b as Tensor4D, c.strides, padNCHW, 'NCHW', c.dilations), nchw(dy)));
-    const [dx, dw] = grads(loss)([x, w]) as [Tensor, Tensor];
-    expect(relError(await dx.data(), c.dx)).toBeLessThan(1e-4);
-    expect(relError(await dw.data(), c.dw)).toBeLessThan(1e-4);
-  });
+    const forwardNCHW = (a: Tensor, b: Tensor) =>
+      conv2d(nchw(a) as Tensor4D, b as Tensor4D, c.strides, padNCHW, 'NCHW', c.dilations);
+    return { c, nchw, forwardNCHW };
+  };
+
+  if (backend === 'wasm') {
+    it('NCHW conv2d: tfjs-backend-wasm refuses the forward pass with a clear error, no leak', () => {
+      const { c, forwardNCHW } = nchwCase();
+      const before = memory().numTensors;
+      const x = tensor(c.x, c.xShape);
+      const w = tensor(c.w, c.wShape);
+      // tidy frees the NCHW transpose made before the kernel threw.
+      expect(() => tidy(() => forwardNCHW(x, w))).toThrow(
+        /wasm backend Conv2D does not support dataFormat:'channelsFirst'/,
+      );
+      x.dispose();
+      w.dispose();
+      expect(memory().numTensors).toBe(before);
+    });
+  } else {
+    it('dilated conv2d in NCHW has the NHWC gradients', async () => {
+      const { c, nchw, forwardNCHW } = nchwCase();
+      const before = memory().numTensors;
+      const x = tensor(c.x, c.xShape);
+      const w = tensor(c.w, c.wShape);
+      const dy = tensor(c.dy, c.yShape);
+      const loss = (a: Tensor, b: Tensor) => sum(mul(forwardNCHW(a, b), nchw(dy)));
+      const [dx, dw] = grads(loss)([x, w]) as [Tensor, Tensor];
+      expect(relError(await dx.data(), c.dx)).toBeLessThan(1e-4);
+      expect(relError(await dw.data(), c.dw)).toBeLessThan(1e-4);
+      for (const t of [x, w, dy, dx, dw]) t.dispose();
+      expect(memory().numTensors).toBe(before);
+    });
+  }
 });
 
 describe('conv gradients vs finite differences [cpu]', () => {

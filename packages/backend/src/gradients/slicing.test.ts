@@ -3,6 +3,7 @@ import {
   concat,
   gather,
   grad,
+  memory,
   mirrorPad,
   mul,
   pad,
@@ -21,6 +22,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
 import { Rng } from '../random';
+import { describeEachBackend } from '../testing/backends';
 import { expectGradient } from './test-helper';
 
 describe('slicing gradients vs finite differences [cpu]', () => {
@@ -58,6 +60,7 @@ describe('slicing gradients vs finite differences [cpu]', () => {
     expectGradient((t) => stridedSlice(t, [0, 1], [0, 3], [1, 1], 0, 0, 0, 1), [x([2, 4])]);
     expectGradient((t) => stridedSlice(t, [0, 2], [0, 0], [1, -1], 0, 0, 1, 0, 0), [x([2, 3, 4])]);
     expectGradient((t) => stridedSlice(t, [5], [9], [1]), [x([4])]);
+    expectGradient((t) => stridedSlice(t, [0, 1, 0, 0], [2, 5, 4, 2], [1, 2, 3, 1]), [x([2, 5, 4, 2])]);
   });
 
   it('concat, split, stack, unstack', () => {
@@ -186,5 +189,49 @@ describe('slicing gradients vs finite differences [cpu]', () => {
         ),
       [x([4, 2, 2, 1])],
     );
+  });
+});
+
+describeEachBackend('stridedSlice gradient, rank 4', () => {
+  it('strides [1,2,2,1] and [1,-2,3,1]: ones exactly at the sliced positions, no leak', async () => {
+    const shape = [2, 5, 7, 2];
+    const size = shape.reduce((a, b) => a * b);
+    const x = tensor(
+      Array.from({ length: size }, (_, i) => i),
+      shape,
+    );
+    const before = memory().numTensors;
+    for (const [begin, end, strides] of [
+      [
+        [0, 1, 0, 0],
+        [2, 5, 7, 2],
+        [1, 2, 2, 1],
+      ],
+      [
+        [1, 4, 1, 0],
+        [2, 0, 7, 2],
+        [1, -2, 3, 1],
+      ],
+    ] as const) {
+      const g = grad((t: Tensor) => sum(stridedSlice(t, [...begin], [...end], [...strides])))(x);
+      const want = Array.from({ length: size }, (_, i) => {
+        const idx = [0, 0, 0, 0];
+        let r = i;
+        for (let a = 3; a >= 0; a--) {
+          idx[a] = r % (shape[a] as number);
+          r = Math.floor(r / (shape[a] as number));
+        }
+        const hit = idx.every((v, a) => {
+          const [b, e, s] = [begin[a], end[a], strides[a]] as [number, number, number];
+          const inRange = s > 0 ? v >= b && v < e : v <= b && v > e;
+          return inRange && (v - b) % s === 0;
+        });
+        return hit ? 1 : 0;
+      });
+      expect(Array.from(await g.data())).toEqual(want);
+      g.dispose();
+    }
+    expect(memory().numTensors).toBe(before);
+    x.dispose();
   });
 });

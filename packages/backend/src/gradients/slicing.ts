@@ -54,9 +54,10 @@ export const sliceGrad: GradConfig = {
 
 /**
  * stridedSlice → dy scattered back: per axis, a negative stride is undone with a reverse, a stride
- * s > 1 by inserting s−1 zeros after each element (reshape to [.., n, 1, ..] + pad), then one pad
- * (or crop of trailing inserted zeros) places the block at its first index. Masks, ellipsis, new and
- * shrunk axes are resolved by tfjs's own `slice_util.sliceInfo`.
+ * s > 1 by inserting s−1 zeros after each element (reshape to [outer, n, 1, inner] + pad: rank 4, the
+ * most webgpu's PadV2 shader indexes), then one pad (or crop of trailing inserted zeros) places the
+ * block at its first index. Masks, ellipsis, new and shrunk axes are resolved by tfjs's own
+ * `slice_util.sliceInfo`.
  */
 export const stridedSliceGrad: GradConfig = {
   kernelName: StridedSlice,
@@ -93,17 +94,17 @@ export const stridedSliceGrad: GradConfig = {
           const step = Math.abs(info.strides[i] as number);
           const first = (info.begin[i] as number) + Math.min(0, (n - 1) * (info.strides[i] as number));
           if (step > 1) {
+            // Rank 4 whatever x's rank: [outer, n, 1, inner] padded to [outer, n, step, inner].
             const shape = g.shape;
-            const withUnit = [...shape.slice(0, i), n, 1, ...shape.slice(i + 1)];
-            const inserted = withUnit.map((_, k) => (k === i + 1 ? [0, step - 1] : [0, 0])) as [
-              number,
-              number,
-            ][];
-            g = reshape(pad(reshape(g, withUnit), inserted), [
-              ...shape.slice(0, i),
-              n * step,
-              ...shape.slice(i + 1),
+            const outer = util.sizeFromShape(shape.slice(0, i));
+            const inner = util.sizeFromShape(shape.slice(i + 1));
+            const padded = pad(reshape(g, [outer, n, 1, inner]), [
+              [0, 0],
+              [0, 0],
+              [0, step - 1],
+              [0, 0],
             ]);
+            g = reshape(padded, [...shape.slice(0, i), n * step, ...shape.slice(i + 1)]);
           }
           const after = d - first - n * step;
           paddings.push([first, Math.max(0, after)]);

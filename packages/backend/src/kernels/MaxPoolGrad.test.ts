@@ -6,6 +6,7 @@ import {
   maxPool,
   memory,
   mul,
+  type NamedAttrMap,
   sum,
   type Tensor,
   type Tensor4D,
@@ -110,18 +111,19 @@ describeEachBackend('MaxPoolGrad', (backend) => {
       const dataIds = engine().backend.numDataIds();
       const x = tensor(xv, c.x);
       const dy = tensor(dyv, dyShape);
-      const attrs = { filterSize: c.k, strides: c.s, pad: c.pad, dimRoundingMode: c.round };
+      const attrs = { filterSize: c.k, strides: c.s, pad: c.pad, dimRoundingMode: c.round } as NamedAttrMap;
       // The kernel directly (dy of any shape the pool info gives) ...
       const y = engine().runKernel<Tensor>('MaxPool', { x }, attrs);
       expect(y.shape).toEqual(dyShape);
       const dx = engine().runKernel<Tensor>(MaxPoolGrad, { dy, input: x, output: y }, attrs);
       // ... and through maxPool's registered gradient.
-      const g = grad((t: Tensor) =>
-        sum(mul(maxPool(t as Tensor4D, c.k, c.s, c.pad as 'same', c.round), dy)),
-      )(x);
+      const g = grad((t: Tensor) => sum(mul(maxPool(t as Tensor4D, c.k, c.s, c.pad as 'same', c.round), dy)))(
+        x,
+      );
       for (const got of [await dx.data(), await g.data()]) {
         let err = 0;
-        for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs((got[i] as number) - (want[i] as number)));
+        for (let i = 0; i < want.length; i++)
+          err = Math.max(err, Math.abs((got[i] as number) - (want[i] as number)));
         expect(err, backend).toBeLessThan(1e-5);
       }
       for (const t of [x, dy, y, dx, g]) t.dispose();

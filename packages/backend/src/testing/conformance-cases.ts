@@ -56,8 +56,11 @@ export interface ConformanceCase {
   fn: (...xs: Tensor[]) => Tensor;
   /** Also compare ∂Σ(fn·w)/∂inputs (w: fixed random weights). Default `true`. */
   grads?: boolean;
-  /** Input values: normal(0,1) (default), `positive` in [0.5, 1.5], or `distinct` (a permutation ×0.1, no ties). */
-  values?: 'normal' | 'positive' | 'distinct';
+  /**
+   * Input values: normal(0,1) (default), `positive` in [0.5, 1.5], `distinct` (a permutation ×0.1, no
+   * ties) or `negative` (the same negated and shifted below 0: every value < 0, no ties).
+   */
+  values?: 'normal' | 'positive' | 'distinct' | 'negative';
 }
 
 const run = (name: string, inputs: Record<string, Tensor>, attrs: Record<string, unknown>) =>
@@ -70,6 +73,15 @@ const explicitPad = (t: number, b: number, l: number, r: number) =>
     [l, r],
     [0, 0],
   ] as [[0, 0], [number, number], [number, number], [0, 0]];
+
+type Pair = number | [number, number];
+type PoolPad = 'same' | 'valid' | number | ReturnType<typeof explicitPad>;
+const negativeMaxPool = (shape: number[], k: Pair, s: Pair, pad: PoolPad): ConformanceCase => ({
+  name: `maxPool ${k}/${s} pad ${JSON.stringify(pad)}, ${shape}, all inputs negative`,
+  inputs: [shape],
+  values: 'negative',
+  fn: (x) => maxPool(c4(x), k, s, pad as 'same'),
+});
 
 /** The kernels convkit adds (run directly) and the gradients a conv net needs (through ops). */
 export const conformanceCases: ConformanceCase[] = [
@@ -170,6 +182,12 @@ export const conformanceCases: ConformanceCase[] = [
     values: 'distinct',
     fn: (x) => maxPool(c4(x), 3, 2, 'same'),
   },
+  // Negative maxima (tfjs 4.22's wasm MaxPoolGrad sent their gradient to the window's first element),
+  // padding that must never win, odd sizes, batch > 1.
+  negativeMaxPool([1, 4, 4, 1], 2, 2, 'valid'),
+  negativeMaxPool([2, 7, 7, 2], 3, 2, 1),
+  negativeMaxPool([3, 5, 6, 2], [3, 2], [2, 1], explicitPad(1, 1, 1, 1)),
+  negativeMaxPool([2, 9, 5, 3], 3, 1, 'same'),
   { name: 'avgPool 3/2 same', inputs: [[2, 7, 6, 3]], fn: (x) => avgPool(c4(x), 3, 2, 'same') },
   {
     name: 'batch norm from batch statistics',
@@ -202,6 +220,17 @@ export const conformanceCases: ConformanceCase[] = [
   },
   { name: 'tile', inputs: [[2, 1, 3]], fn: (x) => tile(x, [2, 3, 2]) },
   { name: 'stridedSlice', inputs: [[4, 9]], fn: (x) => stridedSlice(x, [3, 1], [0, 8], [-1, 3]) },
+  {
+    // Rank 4, stride 2 on both spatial axes (the gradient must stay within webgpu's rank-4 shaders).
+    name: 'stridedSlice rank 4, strides [1,2,2,1]',
+    inputs: [[2, 7, 6, 3]],
+    fn: (x) => stridedSlice(x, [0, 1, 0, 0], [2, 7, 5, 3], [1, 2, 2, 1]),
+  },
+  {
+    name: 'stridedSlice rank 4, strides [1,-2,3,2]',
+    inputs: [[2, 7, 8, 5]],
+    fn: (x) => stridedSlice(x, [1, 6, 1, 0], [2, 0, 8, 5], [1, -2, 3, 2]),
+  },
   { name: 'gather', inputs: [[6, 3]], fn: (x) => gather(x, tensor1d([4, 0, 4, 2], 'int32')) },
   {
     name: 'resizeBilinear halfPixelCenters',
@@ -224,6 +253,7 @@ function inputValues(c: ConformanceCase, seed: number): Float32Array[] {
   return c.inputs.map((shape) => {
     const n = shape.reduce((a, b) => a * b, 1);
     if (c.values === 'distinct') return Float32Array.from(rng.permutation(n), (v) => v * 0.1);
+    if (c.values === 'negative') return Float32Array.from(rng.permutation(n), (v) => -0.1 * (v + 1));
     if (c.values === 'positive') return rng.fill(n, () => rng.uniform(0.5, 1.5));
     return rng.fill(n, () => rng.normal());
   });
