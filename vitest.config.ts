@@ -13,7 +13,12 @@ export default defineConfig({
     ]),
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'examples/**/*.test.ts',
+      'bench/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     // Dawn (the webgpu addon) and the wasm backend are happiest in child processes.
     pool: 'forks',
     maxWorkers: 2,
