@@ -82,10 +82,15 @@ async function runPage(url, log) {
 
 requireBuilt('browser');
 if (!existsSync(executablePath)) {
-  console.error(
-    `browser: ${executablePath} not found: install Debian's chromium (apt-get install -y chromium)`,
-  );
-  process.exit(1);
+  const why = `${executablePath} not found: install Debian's chromium (apt-get install -y chromium)`;
+  // A newcomer's `pnpm test` without Chromium says so and goes on; CI (which requires every
+  // backend) installs Chromium and fails here if it is missing.
+  if (process.env.CONVKIT_REQUIRE_BACKENDS) {
+    console.error(`browser: ${why}`);
+    process.exit(1);
+  }
+  console.log(`browser: SKIPPED, ${why}`);
+  process.exit(0);
 }
 const started = performance.now();
 const out = makeOutDir('browser-check');
