@@ -1,34 +1,46 @@
-// One (variant, backend) of the benchmark, in its own process so that registrations never mix.
-//   node --import tsx child.ts <variant> <backend> <out.json>
+// One (job, backend) of the benchmark, in its own process so that registrations never mix.
+//   node --import tsx child.ts <job> <backend> <out.json>
 import { writeFileSync } from 'node:fs';
-import { type Case, type ChildResult, VARIANTS, type Variant } from './src/cases';
+import { augmentCases } from './src/augment-cases';
+import { type Case, type ChildResult, JOBS, type Job } from './src/cases';
 import { convkitCases } from './src/convkit-cases';
 import { measure } from './src/measure';
+import { normCases } from './src/norm-cases';
 import { tfjsLayersCases } from './src/tfjs-layers-cases';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
+const SETUPS: Record<Job, (backend: string) => Promise<{ cases: Case[]; detail: string }>> = {
+  convkit: convkitCases,
+  'tfjs-layers': (backend) => tfjsLayersCases(backend, false),
+  'tfjs-layers+kernels': (backend) => tfjsLayersCases(backend, true),
+  norms: normCases,
+  augment: augmentCases,
+};
+
 async function main(): Promise<void> {
-  const [variant, backend, out] = process.argv.slice(2) as [Variant, string, string];
-  if (!VARIANTS.includes(variant) || backend === undefined || out === undefined) {
-    throw new Error(`usage: child.ts <${VARIANTS.join('|')}> <backend> <out.json>`);
+  const [job, backend, out] = process.argv.slice(2) as [Job, string, string];
+  if (!JOBS.includes(job) || backend === undefined || out === undefined) {
+    throw new Error(`usage: child.ts <${JOBS.join('|')}> <backend> <out.json>`);
   }
-  const result: ChildResult = { variant, backend, cases: [] };
+  const result: ChildResult = { job, backend, cases: [] };
   let cases: Case[] = [];
   try {
-    const setup =
-      variant === 'convkit'
-        ? await convkitCases(backend)
-        : await tfjsLayersCases(backend, variant !== 'tfjs-layers');
+    const setup = await SETUPS[job](backend);
     cases = setup.cases;
     result.detail = setup.detail;
   } catch (err) {
     result.error = message(err);
   }
   for (const c of cases) {
+    if (c.run === undefined) {
+      result.cases.push({ name: c.name, skipped: c.skipped ?? 'not run' });
+      continue;
+    }
     try {
       // WebGPU's first run compiles shaders: always warm up there.
-      const timing = await measure(() => c.run(), { coldIfSlow: backend !== 'webgpu' });
+      const timing = await measure(c.run, { coldIfSlow: backend !== 'webgpu', ...c.measure });
+      process.stderr.write(`  ${c.name}: ${timing.medianMs.toFixed(1)} ms (${timing.runs} runs)\n`);
       result.cases.push({ name: c.name, timing });
     } catch (err) {
       result.cases.push({ name: c.name, error: message(err) });

@@ -1,8 +1,12 @@
-import type { Timing } from './measure';
+import type { MeasureOptions, Timing } from './measure';
 
-/** The libraries (and registrations) compared, each run in its own child process. */
+/** The libraries (and registrations) compared in the convkit vs tfjs-layers table. */
 export const VARIANTS = ['convkit', 'tfjs-layers', 'tfjs-layers+kernels'] as const;
 export type Variant = (typeof VARIANTS)[number];
+
+/** What one child process runs: a library of the comparison, or one of convkit's suites. */
+export const JOBS = [...VARIANTS, 'norms', 'augment'] as const;
+export type Job = (typeof JOBS)[number];
 
 export const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
 
@@ -23,19 +27,67 @@ export const CONV = { batch: 64, size: 14, inChannels: 8, outChannels: 16, kerne
 /** The batch of the train step: the first 64 MNIST training images. */
 export const TRAIN_BATCH = 64;
 
-/** One case, built by a library's setup; `run` ends with a read-back so GPU work is timed. */
+/**
+ * One case, built by a job's setup; `run` ends with a read-back so GPU work is timed. A case with
+ * `skipped` (e.g. 'too slow') is listed but not run.
+ */
 export interface Case {
-  name: CaseName;
-  run(): Promise<void>;
+  name: string;
+  run?(): Promise<void>;
+  skipped?: string;
+  /** Overrides of the timing defaults, e.g. fewer runs on a slow backend. */
+  measure?: MeasureOptions;
 }
 
-/** What a child process reports for one (variant, backend). */
+/** What a child process reports for one (job, backend). */
 export interface ChildResult {
-  variant: Variant;
+  job: Job;
   backend: string;
   /** e.g. the WebGPU adapter, or why the backend could not start. */
   detail?: string;
   /** Set when the backend itself could not be set up. */
   error?: string;
-  cases: { name: CaseName; timing?: Timing; error?: string }[];
+  cases: { name: string; timing?: Timing; error?: string; skipped?: string }[];
 }
+
+/** The activation of the norm table, NHWC: a ResNet stage at 32×32 with 64 channels, batch 32. */
+export const NORM_INPUT = [32, 32, 32, 64] as const;
+
+/** The conv that precedes a norm in that stage, and the norms timed against it (forward+backward). */
+export const NORM_CASES = {
+  conv: 'Conv2d 3×3 64→64',
+  batch: 'BatchNorm2d',
+  layer: 'LayerNorm [H, W, C]',
+  layer2d: 'LayerNorm2d',
+  instance: 'InstanceNorm2d (affine)',
+  group: 'GroupNorm(32)',
+} as const;
+
+/** The input of the ResNet block cases: a smaller batch, as a block runs two such convs. */
+export const BLOCK_INPUT = [8, 32, 32, 64] as const;
+
+/**
+ * conv3×3 → norm → ReLU → conv3×3 → norm, plus the identity skip, with each norm (by `createNorm`
+ * name) and without one, the baseline of the norms' share.
+ */
+export const BLOCK_CASES = {
+  none: 'ResNet block, no norm',
+  batch: 'ResNet block, BatchNorm2d',
+  layer: 'ResNet block, LayerNorm',
+  instance: 'ResNet block, InstanceNorm2d',
+  group: 'ResNet block, GroupNorm(32)',
+} as const;
+
+/** The batches of the augmentation cases: CIFAR-like and MNIST-like images. */
+export const AUGMENT_INPUTS = [
+  { label: '32×32×3', shape: [32, 32, 3] },
+  { label: '28×28×1', shape: [28, 28, 1] },
+] as const;
+export const AUGMENT_BATCH = 256;
+
+/** The augmentation case names for an input label: the pipeline, and the train step on the same batch. */
+export const augmentCase = (label: string) => `augment ${label}`;
+export const stepCase = (label: string) => `train step ${label}`;
+
+/** Augmentation should take less than this share of a train step on wasm. */
+export const AUGMENT_TARGET = 0.2;

@@ -18,7 +18,7 @@ export interface MeasureOptions {
   maxRuns?: number;
   /** At least this many timed runs, unless the runs are slower than `slowMs`. Default 3. */
   minRuns?: number;
-  /** Stop timing after this long once `minRuns` are done. Default 3000 ms. */
+  /** Stop timing after this long once `minRuns` are done. Default 2000 ms. */
   budgetMs?: number;
   /** Runs slower than this are timed once; see `coldIfSlow`. Default 10000 ms. */
   slowMs?: number;
@@ -50,7 +50,7 @@ export async function measure(fn: () => Promise<void>, options: MeasureOptions =
     warmup = 2,
     maxRuns = 15,
     minRuns = 3,
-    budgetMs = 3000,
+    budgetMs = 2000,
     slowMs = 10000,
     coldIfSlow = true,
   } = options;

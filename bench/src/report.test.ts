@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CASES, type ChildResult } from './cases';
-import { formatTiming, machineInfo, resultsMarkdown, resultsTable } from './report';
+import { machineInfo, resultsMarkdown, resultsTable } from './report';
+import { formatTiming } from './table';
 
 const timing = (medianMs: number, warmedUp = true) => ({
   medianMs,
@@ -12,7 +13,7 @@ const timing = (medianMs: number, warmedUp = true) => ({
 
 const results: ChildResult[] = [
   {
-    variant: 'convkit',
+    job: 'convkit',
     backend: 'wasm',
     detail: 'backend: wasm (SIMD on)',
     cases: [
@@ -21,14 +22,14 @@ const results: ChildResult[] = [
     ],
   },
   {
-    variant: 'tfjs-layers',
+    job: 'tfjs-layers',
     backend: 'wasm',
     cases: [
       { name: CASES.convForward, timing: timing(4) },
       { name: CASES.trainStep, error: "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'" },
     ],
   },
-  { variant: 'convkit', backend: 'webgpu', error: 'no adapter', cases: [] },
+  { job: 'convkit', backend: 'webgpu', error: 'no adapter', cases: [] },
 ];
 
 describe('report', () => {
@@ -80,18 +81,22 @@ describe('report', () => {
     expect(md).toContain('- convkit on wasm: backend: wasm (SIMD on)');
     expect(md).toContain('- convkit on webgpu: could not start: no adapter');
     expect(md).not.toContain('machine was busy');
-    expect(md).not.toContain('software rasterizer');
+    expect(md).not.toContain('software adapter');
+    for (const section of ['convkit vs tfjs-layers', 'Norms', 'ResNet block', 'Augmentation', 'Notes']) {
+      expect(md).toMatch(new RegExp(`^## ${section}`, 'm'));
+    }
+    expect(md).toContain('Target (augmentation < 20% of the train step on wasm): not measured.');
   });
 
   it('flags a software WebGPU adapter and a busy machine', () => {
     const gpu: ChildResult = {
-      variant: 'convkit',
+      job: 'convkit',
       backend: 'webgpu',
       detail: 'backend: webgpu (mesa, llvmpipe)',
       cases: [],
     };
     const md = resultsMarkdown([gpu], ['webgpu'], { ...machineInfo(0), cores: 2, load: [9, 10] });
-    expect(md).toContain('webgpu here is a software rasterizer');
+    expect(md).toContain('webgpu here is a software adapter');
     expect(md).toContain('The machine was busy (load 9.0 → 10.0 on 2 cores)');
   });
 });

@@ -1,7 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { CASES, type CaseName, type ChildResult, CONV, TRAIN_BATCH, type Variant } from './cases';
-import type { Timing } from './measure';
+import { augmentTable, augmentTarget } from './augment-report';
+import {
+  AUGMENT_BATCH,
+  BLOCK_INPUT,
+  CASES,
+  type ChildResult,
+  CONV,
+  NORM_CASES,
+  NORM_INPUT,
+  TRAIN_BATCH,
+} from './cases';
+import { blockTable, normTable } from './norm-report';
+import { cell, cellText, markdownTable, ratioText } from './table';
 
 /** The machine a run was made on. */
 export interface Machine {
@@ -11,6 +22,8 @@ export interface Machine {
   date: string;
   /** 1-minute load average at the start and end of the run: this machine may be shared. */
   load: [number, number];
+  /** Wall time of the whole run, when known. */
+  seconds?: number;
 }
 
 /** CPU model (from /proc/cpuinfo where there is one), core count, Node version, date, load. */
@@ -31,32 +44,8 @@ export function machineInfo(loadAtStart: number): Machine {
   };
 }
 
-/** `12.3 ms`, `1.52 s`; a dagger marks a single cold run (too slow for warm-up). */
-export function formatTiming(t: Timing): string {
-  const ms = t.medianMs;
-  const text = ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)} ms`;
-  return t.warmedUp ? text : `${text} †`;
-}
-
-type Cell = { timing?: Timing; error?: string; skipped?: string };
-
-function cell(results: ChildResult[], variant: Variant, backend: string, name: CaseName): Cell {
-  const r = results.find((x) => x.variant === variant && x.backend === backend);
-  if (r === undefined) return { skipped: 'not run' };
-  if (r.error !== undefined) return { error: r.error };
-  return r.cases.find((c) => c.name === name) ?? { skipped: 'not run' };
-}
-
-function cellText(c: Cell): string {
-  if (c.timing) return formatTiming(c.timing);
-  if (c.skipped) return `– (${c.skipped})`;
-  const e = c.error ?? '';
-  const missing = /[Kk]ernel '(\w+)' not registered/.exec(e);
-  return missing ? `unsupported (no ${missing[1]} kernel)` : `error: ${e.slice(0, 80).replace(/\|/g, '/')}`;
-}
-
-/** The results as a markdown table, one row per (case, backend), with the convkit / tfjs-layers ratio. */
-export function resultsTable(results: ChildResult[], backends: readonly string[]): string {
+/** convkit vs tfjs-layers as a markdown table, one row per (case, backend), with their ratio. */
+export function resultsTable(results: readonly ChildResult[], backends: readonly string[]): string {
   const header = [
     'case',
     'backend',
@@ -71,43 +60,34 @@ export function resultsTable(results: ChildResult[], backends: readonly string[]
       const ck = cell(results, 'convkit', backend, name);
       const tl = cell(results, 'tfjs-layers', backend, name);
       const tk = cell(results, 'tfjs-layers+kernels', backend, name);
-      const ratio = ck.timing && tl.timing ? (ck.timing.medianMs / tl.timing.medianMs).toFixed(2) : '–';
-      rows.push([name, backend, cellText(ck), cellText(tl), ratio, cellText(tk)]);
+      rows.push([name, backend, cellText(ck), cellText(tl), ratioText(ck, tl), cellText(tk)]);
     }
   }
   return markdownTable(header, rows, 2);
 }
 
-/** A padded markdown table (the layout Biome's formatter writes); columns from `rightFrom` on align right. */
-export function markdownTable(header: string[], rows: string[][], rightFrom: number): string {
-  const widths = header.map((h, c) => Math.max(h.length, 3, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((x, c) => (c >= rightFrom ? x.padStart(widths[c]) : x.padEnd(widths[c]))).join(' | ')} |`;
-  const rule = widths.map((w, c) => (c >= rightFrom ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w)));
-  return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
-}
-
-/** The whole RESULTS.md: machine, table, and what the numbers mean. */
+/** The whole RESULTS.md: machine, the four tables, and what the numbers mean. */
 export function resultsMarkdown(
-  results: ChildResult[],
+  results: readonly ChildResult[],
   backends: readonly string[],
   machine: Machine,
 ): string {
   const details = results
-    .filter((r) => r.variant !== 'tfjs-layers')
+    .filter((r) => r.error !== undefined || r.job === 'convkit' || r.job === 'tfjs-layers+kernels')
     .map(
       (r) =>
-        `- ${r.variant} on ${r.backend}: ${r.error === undefined ? r.detail : `could not start: ${r.error}`}`,
+        `- ${r.job} on ${r.backend}: ${r.error === undefined ? r.detail : `could not start: ${r.error}`}`,
     );
   const software = results.some(
     (r) => r.backend === 'webgpu' && /llvmpipe|lavapipe|software|SwiftShader/i.test(r.detail ?? ''),
   );
   const notes = [
-    '- Medians of 3 to 15 timed runs (~3 s per case) after warm-up (2 runs, 1 if a run takes over 1 s).',
+    '- Medians of 3 to 15 timed runs (~2 s per case) after warm-up (2 runs, 1 if a run takes over 1 s);',
+    '  on webgpu the norm, block and augmentation cases take 1 warm-up and 2 or 3 timed runs.',
     '  † marks a cpu/wasm case whose first run took over 10 s: that single cold run is shown. On webgpu',
     '  (shader compilation) the first run is always a warm-up. Each run ends with a read-back, so queued GPU',
-    '  work is included.',
-    `- Cases: ${CASES.convForward} and ${CASES.convBackward} of the second conv of the example's CNN,`,
+    '  work is included. "skipped (too slow)": cpu (plain JS) would take tens of seconds per run there.',
+    `- ${CASES.convForward} and ${CASES.convBackward}: the second conv of the example's CNN,`,
     `  x [${CONV.batch}, ${CONV.size}, ${CONV.size}, ${CONV.inChannels}] → ${CONV.kernel}×${CONV.kernel}, ${CONV.outChannels} filters, 'same', with bias; the backward`,
     '  pass is the gradient of sum(conv(x)) w.r.t. W, b and x, so it includes the Sum gradient (dy broadcast',
     '  to the output shape) besides the two conv backprops;',
@@ -115,17 +95,31 @@ export function resultsMarkdown(
     `  (Conv 1→8 5×5, pool, Conv 8→16 5×5, pool, Linear 784→10) on ${TRAIN_BATCH} MNIST images; tfjs-layers runs`,
     '  the same network with `trainOnBatch` (softmax + categorical cross-entropy).',
     '- convkit / tfjs-layers < 1: convkit is faster.',
-    "- Each (library, backend) runs in its own child process, so convkit's kernels and gradients and",
+    "- Each (job, backend) runs in its own child process, so convkit's kernels and gradients and",
     "  tfjs-layers' (its Node bundle registers tfjs's gradients when imported) never replace one another.",
     '  "tfjs-layers" is tfjs alone. "tfjs-layers + convkit kernels" registers convkit\'s kernels for that',
     "  backend (listed above) by hand, with tfjs-layers' own gradients: tfjs-backend-wasm 4.22 has no",
     '  Conv2DBackpropFilter, so tfjs-layers can train conv nets on wasm only with it; on cpu convkit replaces',
     '  the slow element-by-element filter gradient.',
+    `- Norms: forward+backward (loss Σ y·r for a fixed random r, gradients w.r.t. x and every parameter) of`,
+    `  @convkit/norms layers in training mode on x [${NORM_INPUT.join(', ')}], next to the ${NORM_CASES.conv} conv with bias`,
+    '  that precedes them in a ResNet stage; "÷ conv" is norm / conv. LayerNorm [H, W, C] has PyTorch\'s',
+    '  elementwise affine of shape [H, W, C]; LayerNorm2d normalizes over C per position (ConvNeXt);',
+    '  GroupNorm has 32 groups of 2 channels.',
+    `- ResNet block: Residual(Sequential(Conv2d 3×3 64→64, norm, ReLU, Conv2d 3×3 64→64, norm)) + identity`,
+    `  skip, forward+backward as above on x [${BLOCK_INPUT.join(', ')}], norms from \`createNorm\` with affine`,
+    "  parameters (LayerNorm is createNorm('layer'): statistics over H, W, C per sample, per-channel affine,",
+    '  i.e. GroupNorm with 1 group); "÷ no norm" is block / the same block without norms.',
+    `- Augmentation: \`defaultTrainPipeline\` of @convkit/augment (pad-4 crop + horizontal flip, colour jitter,`,
+    `  normalize, random erasing p 0.25; CIFAR-10 / Fashion-MNIST statistics) on ${AUGMENT_BATCH} random images in`,
+    `  [0, 1]; train step: forward, cross-entropy, backward and Adam of the example's CNN (for 32×32×3 with 3`,
+    '  input channels and Linear 1024→10) on the same batch.',
   ];
   if (software) {
     notes.push(
-      '- **webgpu here is a software rasterizer (Mesa lavapipe/llvmpipe on the CPU): its numbers check that',
-      '  the WebGPU path works, they say nothing about GPU speed.**',
+      '- **webgpu here is a software adapter (Mesa lavapipe/llvmpipe on the CPU, chosen by name with',
+      "  `initBackend({ backend: 'webgpu' })`): its numbers check that the WebGPU path works, they say nothing",
+      '  about GPU speed.**',
     );
   }
   if (machine.load[0] > machine.cores * 0.5 || machine.load[1] > machine.cores * 0.5) {
@@ -134,17 +128,36 @@ export function resultsMarkdown(
       '  absolute times are inflated and noisy; the ratios are more telling.',
     );
   }
+  const took = machine.seconds === undefined ? '' : ` The run took ${(machine.seconds / 60).toFixed(1)} min.`;
   return [
     '# convkit benchmarks',
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}, ` +
-      `load average ${machine.load[0].toFixed(1)} → ${machine.load[1].toFixed(1)}. Written by \`pnpm bench\` (bench/run.ts).`,
+      `load average ${machine.load[0].toFixed(1)} → ${machine.load[1].toFixed(1)}. Written by \`pnpm bench\` (bench/run.ts).${took}`,
     '',
     'Backends:',
     '',
     ...details,
     '',
+    '## convkit vs tfjs-layers',
+    '',
     resultsTable(results, backends),
+    '',
+    '## Norms next to the conv before them',
+    '',
+    normTable(results, backends),
+    '',
+    '## ResNet block with each norm',
+    '',
+    blockTable(results, backends),
+    '',
+    '## Augmentation next to a train step',
+    '',
+    augmentTable(results, backends),
+    '',
+    augmentTarget(results),
+    '',
+    '## Notes',
     '',
     ...notes,
     '',
