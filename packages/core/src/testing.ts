@@ -2,5 +2,15 @@
 // one by one, and tensor assertions. Imports vitest: use from test files only.
 
 export { expectClose, maxAbsDiff, type Tolerance } from './testing/assert';
+export {
+  type KernelCoverage,
+  type KernelCoverageCase,
+  type KernelCoverageSpec,
+  type KernelUsage,
+  kernelUsage,
+  layerKernelUsage,
+  type Taped,
+  testKernelCoverage,
+} from './testing/coverage';
 export { type LayerCheck, layerChecks, type TestLayerSpec } from './testing/layer-checks';
 export { testLayer } from './testing/test-layer';

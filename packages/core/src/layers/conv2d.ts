@@ -1,6 +1,6 @@
 import { type Rng, toRng } from '@convkit/backend';
 import { fanInBiasBound, kaimingUniform } from '@convkit/init';
-import { add, type Tensor, type Tensor4D, type Variable } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import { checkImage, checkPositiveInt, checkWindow } from '../checks';
 import { Module, type ModuleConfig } from '../module';
 import { groupedConv2d } from '../ops/conv2d';
@@ -108,13 +108,13 @@ export class Conv2d extends Module {
       out,
       `a ${kh}×${kw} kernel (dilation ${d.join('×')}, padding ${pads.join('/')})`,
     );
-    const y = groupedConv2d(x as Tensor4D, this.weight as Tensor4D, {
+    return groupedConv2d(x as Tensor4D, this.weight as Tensor4D, {
       strides: s,
       padding: this.opts.padding,
       dilations: d,
       groups: this.opts.groups,
+      bias: (this.bias as Tensor1D | null) ?? undefined,
     });
-    return this.bias ? add(y, this.bias) : y;
   }
 
   override toConfig(): ModuleConfig {

@@ -1,6 +1,20 @@
 import { Rng } from '@convkit/backend';
 import { describeEachBackend } from '@convkit/backend/testing';
-import { memory, type Tensor4D } from '@tensorflow/tfjs-core';
+import {
+  add,
+  dispose,
+  memory,
+  mul,
+  profile,
+  type Scalar,
+  sum,
+  type Tensor,
+  type Tensor1D,
+  type Tensor4D,
+  tidy,
+  variable,
+  variableGrads,
+} from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { expectClose } from '../testing/assert';
 import { refConv2d } from '../testing/reference';
@@ -83,5 +97,72 @@ describeEachBackend('groupedConv2d', (backend) => {
     expect(() => groupedConv2d(x, w, { groups: 2 })).toThrow(/groups=2 must divide/);
     x.dispose();
     w.dispose();
+  });
+
+  // With a bias, groups 1 and dilation 1 take fused.conv2d outside a tape; the rest add it.
+  const biased = [cases[0], cases[1], cases[2], cases[4], cases[5], cases[6]];
+  biased.push({ name: "5x5 pad 2 (= 'same')", x: [2, 6, 6, 3], w: [5, 5, 3, 4], o: { padding: 2 } });
+  for (const c of biased) {
+    it(`adds the bias, with the gradients of conv + add: ${c.name}`, async () => {
+      const rng = new Rng(4);
+      const x = variable(rng.normalTensor(c.x));
+      const w = variable(rng.normalTensor(c.w));
+      const b = variable(rng.normalTensor([c.w[3]]));
+      const before = memory().numTensors;
+      const y = groupedConv2d(x as Tensor4D, w as Tensor4D, { ...c.o, bias: b as Tensor1D });
+      const r = rng.normalTensor(y.shape);
+      const loss = (withBias: boolean) => () => {
+        const out = withBias
+          ? groupedConv2d(x as Tensor4D, w as Tensor4D, { ...c.o, bias: b as Tensor1D })
+          : add(groupedConv2d(x as Tensor4D, w as Tensor4D, c.o), b);
+        return sum(mul(out, r)) as Scalar;
+      };
+      const fused = variableGrads(loss(true), [x, w, b]);
+      const plain = variableGrads(loss(false), [x, w, b]);
+      const ref = tidy(() => add(groupedConv2d(x as Tensor4D, w as Tensor4D, c.o), b));
+      await expectClose(y, ref, tol, `${c.name}: y`);
+      for (const v of [x, w, b]) {
+        await expectClose(fused.grads[v.name], plain.grads[v.name], tol, `${c.name}: grad`);
+      }
+      dispose([y, r, ref, fused.value, plain.value, fused.grads, plain.grads] as Tensor[]);
+      expect(memory().numTensors - before).toBe(0);
+      dispose([x, w, b]);
+    });
+  }
+
+  it('runs one FusedConv2D kernel for a dense conv with bias', async () => {
+    const rng = new Rng(5);
+    const x = rng.normalTensor([1, 6, 6, 2]) as Tensor4D;
+    const w = rng.normalTensor([3, 3, 2, 3]) as Tensor4D;
+    const b = rng.normalTensor([3]) as Tensor1D;
+    const info = await profile(() => groupedConv2d(x, w, { padding: 1, bias: b }));
+    expect(info.kernelNames).toContain('FusedConv2D');
+    expect(info.kernelNames).not.toContain('Add');
+    dispose([x, w, b, info.result as Tensor]);
+  });
+
+  it('adds the bias separately under a gradient tape (so dx is only computed when needed)', async () => {
+    const rng = new Rng(5);
+    const x = rng.normalTensor([1, 6, 6, 2]) as Tensor4D;
+    const w = variable(rng.normalTensor([3, 3, 2, 3]));
+    const b = variable(rng.normalTensor([3]));
+    const run = () =>
+      variableGrads(
+        () => sum(groupedConv2d(x, w as Tensor4D, { padding: 1, bias: b as Tensor1D })) as Scalar,
+        [w, b],
+      );
+    const info = await profile(run);
+    expect(info.kernelNames).toContain('Conv2D');
+    expect(info.kernelNames).not.toContain('FusedConv2D');
+    expect(info.kernelNames).not.toContain('Conv2DBackpropInput');
+    dispose([x, w, b, info.result]);
+  });
+
+  it('rejects a bias of the wrong length', () => {
+    const x = new Rng(1).normalTensor([1, 4, 4, 2]) as Tensor4D;
+    const w = new Rng(1).normalTensor([3, 3, 2, 3]) as Tensor4D;
+    const b = new Rng(1).normalTensor([2]) as Tensor1D;
+    expect(() => groupedConv2d(x, w, { bias: b })).toThrow(/bias \[2\] must be \[3\]/);
+    dispose([x, w, b]);
   });
 });
