@@ -18,7 +18,7 @@ export { Flatten, type FlattenOptions } from './layers/flatten';
 export { Identity } from './layers/identity';
 export { Linear, type LinearOptions } from './layers/linear';
 export { MaxPool2d, type MaxPool2dOptions } from './layers/max-pool2d';
-export { defaultRng } from './layers/options';
+export { defaultRng, layerRng } from './layers/options';
 export type { Pool2dLayerOptions } from './layers/pool-options';
 export { Residual } from './layers/residual';
 export { type BuildModule, Sequential } from './layers/sequential';

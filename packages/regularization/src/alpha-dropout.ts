@@ -1,5 +1,5 @@
-import { type Rng, toRng } from '@convkit/backend';
-import { defaultRng, Module, type ModuleConfig } from '@convkit/core';
+import type { Rng } from '@convkit/backend';
+import { layerRng, Module, type ModuleConfig } from '@convkit/core';
 import { add, clone, mul, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
 import { checkProbability, seedConfig } from './mask';
 
@@ -35,7 +35,7 @@ export class AlphaDropout extends Module {
   constructor(options: AlphaDropoutOptions = {}) {
     super();
     this.p = checkProbability('AlphaDropout', options.p ?? 0.5);
-    this.rng = options.rng === undefined ? defaultRng() : toRng(options.rng);
+    this.rng = layerRng(options.rng);
     this.seed = seedConfig(options.rng);
   }
 

@@ -1,5 +1,5 @@
-import { type Rng, toRng } from '@convkit/backend';
-import { defaultRng, Module, type ModuleConfig } from '@convkit/core';
+import type { Rng } from '@convkit/backend';
+import { layerRng, Module, type ModuleConfig } from '@convkit/core';
 import { clone, mul, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { bernoulliMask, checkProbability, seedConfig } from './mask';
 
@@ -37,7 +37,7 @@ export class DropPath extends Module {
     super();
     this.p = checkProbability('DropPath', options.p ?? 0);
     this.scaleByKeep = options.scaleByKeep ?? true;
-    this.rng = options.rng === undefined ? defaultRng() : toRng(options.rng);
+    this.rng = layerRng(options.rng);
     this.seed = seedConfig(options.rng);
   }
 

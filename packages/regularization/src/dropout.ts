@@ -1,5 +1,5 @@
-import { type Rng, toRng } from '@convkit/backend';
-import { defaultRng, Module, type ModuleConfig } from '@convkit/core';
+import type { Rng } from '@convkit/backend';
+import { layerRng, Module, type ModuleConfig } from '@convkit/core';
 import { clone, mul, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { bernoulliMask, checkProbability, seedConfig } from './mask';
 
@@ -51,7 +51,7 @@ export class Dropout extends Module {
     if (this.scaling !== 'inverted' && this.scaling !== 'test-time') {
       throw new Error(`Dropout: scaling must be 'inverted' or 'test-time', got '${this.scaling}'`);
     }
-    this.rng = options.rng === undefined ? defaultRng() : toRng(options.rng);
+    this.rng = layerRng(options.rng);
     this.seed = seedConfig(options.rng);
   }
 

@@ -1,5 +1,5 @@
-import { type Rng, toRng } from '@convkit/backend';
-import { checkImage, defaultRng, Module, type ModuleConfig } from '@convkit/core';
+import type { Rng } from '@convkit/backend';
+import { checkImage, layerRng, Module, type ModuleConfig } from '@convkit/core';
 import { clone, mul, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { bernoulliMask, checkProbability, seedConfig } from './mask';
 
@@ -33,7 +33,7 @@ export class SpatialDropout2d extends Module {
   constructor(options: SpatialDropout2dOptions = {}) {
     super();
     this.p = checkProbability('SpatialDropout2d', options.p ?? 0.5);
-    this.rng = options.rng === undefined ? defaultRng() : toRng(options.rng);
+    this.rng = layerRng(options.rng);
     this.seed = seedConfig(options.rng);
   }
 

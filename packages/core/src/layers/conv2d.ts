@@ -1,11 +1,11 @@
-import { type Rng, toRng } from '@convkit/backend';
+import type { Rng } from '@convkit/backend';
 import { fanInBiasBound, kaimingUniform } from '@convkit/init';
 import type { Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import { checkImage, checkPositiveInt, checkWindow } from '../checks';
 import { Module, type ModuleConfig } from '../module';
 import { groupedConv2d } from '../ops/conv2d';
 import { outputLength, type Padding2d, paddingConfig, pair, resolvePads } from '../ops/padding';
-import { defaultRng, seedConfig, tupleConfig } from './options';
+import { layerRng, seedConfig, tupleConfig } from './options';
 
 /** Options of {@link Conv2d}. */
 export interface Conv2dOptions {
@@ -77,7 +77,7 @@ export class Conv2d extends Module {
       bias: options.bias ?? true,
       rng: seedConfig(options.rng),
     };
-    const rng = options.rng === undefined ? defaultRng() : toRng(options.rng);
+    const rng = layerRng(options.rng);
     const shape = [kh, kw, inChannels / groups, outChannels];
     this.weight = this.addParameter('weight', kaimingUniform(shape, rng, { a: Math.sqrt(5) }));
     const bound = fanInBiasBound(shape);

@@ -1,9 +1,9 @@
-import { type Rng, toRng } from '@convkit/backend';
+import type { Rng } from '@convkit/backend';
 import { fanInBiasBound, kaimingUniform } from '@convkit/init';
 import { add, matMul, reshape, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import { checkFeatures, checkPositiveInt } from '../checks';
 import { Module, type ModuleConfig } from '../module';
-import { defaultRng, seedConfig } from './options';
+import { layerRng, seedConfig } from './options';
 
 /** Options of {@link Linear}. */
 export interface LinearOptions {
@@ -43,7 +43,7 @@ export class Linear extends Module {
     this.inFeatures = checkPositiveInt(label, 'inFeatures', options.inFeatures);
     this.outFeatures = checkPositiveInt(label, 'outFeatures', options.outFeatures);
     this.seed = seedConfig(options.rng);
-    const rng = options.rng === undefined ? defaultRng() : toRng(options.rng);
+    const rng = layerRng(options.rng);
     const shape = [this.inFeatures, this.outFeatures];
     this.weight = this.addParameter('weight', kaimingUniform(shape, rng, { a: Math.sqrt(5) }));
     const bound = fanInBiasBound(shape);

@@ -1,4 +1,4 @@
-import { Rng } from '@convkit/backend';
+import { Rng, toRng } from '@convkit/backend';
 
 /**
  * The generator a layer's initial weights use when no `rng` is given: a fresh, unpredictable seed,
@@ -8,6 +8,11 @@ import { Rng } from '@convkit/backend';
  */
 export function defaultRng(): Rng {
   return new Rng(globalThis.crypto.getRandomValues(new Uint32Array(1))[0]);
+}
+
+/** A layer's `rng` option as a generator: the given seed or `Rng`, else {@link defaultRng}. */
+export function layerRng(rng: number | Rng | undefined): Rng {
+  return rng === undefined ? defaultRng() : toRng(rng);
 }
 
 /** The config form of an `rng` option: a numeric seed is kept, a generator (stateful) is not. */
