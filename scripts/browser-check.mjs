@@ -14,9 +14,7 @@ import { bundle, makeOutDir, requireBuilt, wasmDir } from './browser/bundle.mjs'
 import { disagreements } from './browser/train-step.js';
 
 const backends = ['webgpu', 'wasm', 'cpu'];
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: a plain script, not a turbo task
 const required = new Set(['cpu', 'wasm', ...(process.env.CONVKIT_REQUIRE_BACKENDS ?? '').split(',')]);
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: a plain script, not a turbo task
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const pageTimeoutMs = 90_000;
 

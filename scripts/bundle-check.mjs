@@ -12,7 +12,6 @@ import { bundle, makeOutDir, requireBuilt, wasmDir } from './browser/bundle.mjs'
 import { disagreements } from './browser/train-step.js';
 
 const backends = ['cpu', 'wasm', 'webgpu'];
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: a plain script, not a turbo task
 const required = new Set(['cpu', 'wasm', ...(process.env.CONVKIT_REQUIRE_BACKENDS ?? '').split(',')]);
 const formats = ['esm', 'cjs'];
 
