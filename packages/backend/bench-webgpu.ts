@@ -4,7 +4,7 @@
 // Env: BENCH_SMALL=1 (batch 1, for software WebGPU), BENCH_ONLY=1 (timings only), CONFORMANCE_ONLY=1.
 // On a bare GPU box without node_modules: bundle it with
 //   esbuild packages/backend/bench-webgpu.ts --bundle --platform=node --format=esm --external:webgpu
-//     --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
+//     --banner:js="import { createRequire as __bundleRequire } from 'module'; const require = __bundleRequire(import.meta.url);"
 // and ship node, the bundle and node_modules/webgpu/{package.json,index.js,dist/linux-x64/dawn.node}
 // (plus libvulkan1 and libglvnd for NVIDIA's Vulkan ICD).
 import {
