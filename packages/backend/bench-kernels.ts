@@ -10,7 +10,6 @@ import {
   registerKernel,
   setBackend,
   type Tensor,
-  tensor,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { cpuKernels, wasmKernels } from './src/kernels';
@@ -18,14 +17,7 @@ import { Rng } from './src/random';
 
 await setBackend('wasm');
 const rng = new Rng(1);
-const randn = (shape: number[]) =>
-  tensor(
-    rng.fill(
-      shape.reduce((a, b) => a * b),
-      () => rng.normal(),
-    ),
-    shape,
-  );
+const randn = (shape: number[]) => rng.normalTensor(shape);
 
 function time(
   name: string,

@@ -14,7 +14,6 @@ import {
   type NamedAttrMap,
   registerKernel,
   type Tensor,
-  tensor,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { formatReport, initBackend } from './src/init-backend';
@@ -61,14 +60,7 @@ if (!process.env.BENCH_ONLY) {
 }
 
 const rng = new Rng(3);
-const randn = (shape: number[]) =>
-  tensor(
-    rng.fill(
-      shape.reduce((a, b) => a * b),
-      () => rng.normal(),
-    ),
-    shape,
-  );
+const randn = (shape: number[]) => rng.normalTensor(shape);
 
 async function time(
   name: string,
@@ -97,6 +89,22 @@ function swap(config: KernelConfig): KernelConfig | undefined {
   return old;
 }
 
+type KernelCase = [string, (backend: string) => KernelConfig, Record<string, Tensor>, NamedAttrMap];
+
+/** Times each kernel with tfjs's webgpu implementation, then convkit's, restoring what was registered. */
+async function tfjsVsConvkit(attrs: NamedAttrMap, cases: KernelCase[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const [name, make, inputs, extra] of cases) {
+    const registered = swap(tfjsKernels.get(name) as KernelConfig) as KernelConfig;
+    const native = await time(name, inputs, { ...attrs, ...extra });
+    swap(make('webgpu'));
+    const ours = await time(name, inputs, { ...attrs, ...extra });
+    swap(registered);
+    lines.push(`${name} tfjs ${native.toFixed(2)} ms | convkit ${ours.toFixed(2)} ms`);
+  }
+  return lines;
+}
+
 // BENCH_SMALL=1: batch 1 (a smoke test for software WebGPU).
 const batch = (n: number) => (process.env.BENCH_SMALL ? 1 : n);
 const shapes = [
@@ -115,17 +123,12 @@ for (const { x: x0, f: fs, s } of shapes) {
   const attrs = { strides: s, pad: 'same', dataFormat: 'NHWC' } as NamedAttrMap;
   const fwd = await time('Conv2D', { x, filter: w }, { ...attrs, dilations: 1 });
   const line: string[] = [`conv x=[${xs}] W=[${fs}] s${s}: forward ${fwd.toFixed(2)} ms`];
-  for (const [name, make, inputs, extra] of [
-    ['Conv2DBackpropFilter', conv2DBackpropFilterKernel, { x, dy }, { filterShape: fs }],
-    ['Conv2DBackpropInput', conv2DBackpropInputKernel, { dy, filter: w }, { inputShape: xs }],
-  ] as const) {
-    const registered = swap(tfjsKernels.get(name) as KernelConfig) as KernelConfig;
-    const native = await time(name, inputs, { ...attrs, ...extra });
-    swap(make('webgpu'));
-    const ours = await time(name, inputs, { ...attrs, ...extra });
-    swap(registered);
-    line.push(`${name} tfjs ${native.toFixed(2)} ms | convkit ${ours.toFixed(2)} ms`);
-  }
+  line.push(
+    ...(await tfjsVsConvkit(attrs, [
+      ['Conv2DBackpropFilter', conv2DBackpropFilterKernel, { x, dy }, { filterShape: fs }],
+      ['Conv2DBackpropInput', conv2DBackpropInputKernel, { dy, filter: w }, { inputShape: xs }],
+    ])),
+  );
   console.log(line.join('\n  '));
 }
 
@@ -147,27 +150,22 @@ for (const { x: x0, s, d } of [
   const attrs = { strides: s, dilations: d, pad: 'same', dataFormat: 'NHWC' } as NamedAttrMap;
   const fwd = await time('DepthwiseConv2dNative', { x, filter: w }, attrs);
   const line: string[] = [`depthwise x=[${xs}] s${s}: forward ${fwd.toFixed(2)} ms`];
-  for (const [name, make, inputs, extra] of [
-    [
-      'DepthwiseConv2dNativeBackpropFilter',
-      depthwiseConv2dNativeBackpropFilterKernel,
-      { x, dy },
-      { filterShape: fs },
-    ],
-    [
-      'DepthwiseConv2dNativeBackpropInput',
-      depthwiseConv2dNativeBackpropInputKernel,
-      { dy, filter: w },
-      { inputShape: xs },
-    ],
-  ] as const) {
-    const registered = swap(tfjsKernels.get(name) as KernelConfig) as KernelConfig;
-    const native = await time(name, inputs, { ...attrs, ...extra });
-    swap(make('webgpu'));
-    const ours = await time(name, inputs, { ...attrs, ...extra });
-    swap(registered);
-    line.push(`${name} tfjs ${native.toFixed(2)} ms | convkit ${ours.toFixed(2)} ms`);
-  }
+  line.push(
+    ...(await tfjsVsConvkit(attrs, [
+      [
+        'DepthwiseConv2dNativeBackpropFilter',
+        depthwiseConv2dNativeBackpropFilterKernel,
+        { x, dy },
+        { filterShape: fs },
+      ],
+      [
+        'DepthwiseConv2dNativeBackpropInput',
+        depthwiseConv2dNativeBackpropInputKernel,
+        { dy, filter: w },
+        { inputShape: xs },
+      ],
+    ])),
+  );
   console.log(line.join('\n  '));
 }
 process.exit(0);

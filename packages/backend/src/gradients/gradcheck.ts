@@ -33,13 +33,7 @@ export function gradCheck(
   const eps = options.eps ?? 1e-2;
   const rng = new Rng(options.seed ?? 0);
   const shape = tidy(() => f(...xs).shape);
-  const w = tensor(
-    rng.fill(
-      shape.reduce((p, q) => p * q, 1),
-      () => rng.uniform(0.5, 1.5),
-    ),
-    shape,
-  );
+  const w = rng.uniformTensor(shape, 0.5, 1.5);
   const loss = (...ts: Tensor[]) => sum(mul(f(...ts), w));
   const analytic = tidy(() => grads(loss)(xs)).map((g) => {
     const v = g.dataSync() as Float32Array;
