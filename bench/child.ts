@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       // WebGPU's first run compiles shaders: always warm up there.
       const timing = await measure(c.run, { coldIfSlow: backend !== 'webgpu', ...c.measure });
       process.stderr.write(`  ${c.name}: ${timing.medianMs.toFixed(1)} ms (${timing.runs} runs)\n`);
-      result.cases.push({ name: c.name, timing });
+      result.cases.push({ name: c.name, timing, launches: c.launches });
     } catch (err) {
       result.cases.push({ name: c.name, error: message(err) });
     }

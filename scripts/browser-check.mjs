@@ -5,7 +5,7 @@
 // pass when Chromium gives an adapter (SwiftShader without a GPU), and must be there when
 // CONVKIT_REQUIRE_BACKENDS lists it. wasm and webgpu must agree with cpu.
 // Needs Debian's chromium (`apt-get install -y chromium`; CHROMIUM overrides the path).
-// Run after `pnpm exec turbo run build --filter=@convkit/core...`:  node scripts/browser-check.mjs
+// Run after `pnpm exec turbo run build --filter=@convkit/norms...`:  node scripts/browser-check.mjs
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@
 // the app points at with `wasmPaths`, and the native `webgpu` addon, as a user would do. Each bundle
 // runs in its own node process. cpu and wasm must pass; webgpu must pass where it starts, and must
 // start when CONVKIT_REQUIRE_BACKENDS lists it. wasm and webgpu must agree with cpu.
-// Run after `pnpm exec turbo run build --filter=@convkit/core...`:  node scripts/bundle-check.mjs
+// Run after `pnpm exec turbo run build --filter=@convkit/norms...`:  node scripts/bundle-check.mjs
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

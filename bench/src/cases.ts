@@ -37,6 +37,8 @@ export interface Case {
   skipped?: string;
   /** Overrides of the timing defaults, e.g. fewer runs on a slow backend. */
   measure?: MeasureOptions;
+  /** GPU programs one run launches (webgpu; `countLaunches` of @convkit/backend). */
+  launches?: number;
 }
 
 /** What a child process reports for one (job, backend). */
@@ -47,7 +49,7 @@ export interface ChildResult {
   detail?: string;
   /** Set when the backend itself could not be set up. */
   error?: string;
-  cases: { name: string; timing?: Timing; error?: string; skipped?: string }[];
+  cases: { name: string; timing?: Timing; error?: string; skipped?: string; launches?: number }[];
 }
 
 /** The activation of the norm table, NHWC: a ResNet stage at 32×32 with 64 channels, batch 32. */
@@ -91,3 +93,9 @@ export const stepCase = (label: string) => `train step ${label}`;
 
 /** Augmentation should take less than this share of a train step on wasm. */
 export const AUGMENT_TARGET = 0.2;
+
+/**
+ * The name of a norm or block case run on the composed ops (`fused: false`) instead of the fused
+ * normalization kernels; only where the backend has them (webgpu).
+ */
+export const composedCase = (name: string): string => `${name}, composed ops`;

@@ -1,9 +1,10 @@
-import { formatReport, initBackend, Rng } from '@convkit/backend';
+import { countLaunches, formatReport, initBackend, Rng } from '@convkit/backend';
 import { Conv2d, type Module, ReLU, Residual, Sequential } from '@convkit/core';
 import {
   BatchNorm2d,
   createNorm,
   GroupNorm,
+  hasFusedNormalize,
   InstanceNorm2d,
   LayerNorm,
   LayerNorm2d,
@@ -21,7 +22,7 @@ import {
   variable,
   variableGrads,
 } from '@tensorflow/tfjs-core';
-import { BLOCK_CASES, BLOCK_INPUT, type Case, NORM_CASES, NORM_INPUT } from './cases';
+import { BLOCK_CASES, BLOCK_INPUT, type Case, composedCase, NORM_CASES, NORM_INPUT } from './cases';
 import type { MeasureOptions } from './measure';
 
 /** Backends where these cases take tens of seconds per run: listed as skipped. */
@@ -31,20 +32,21 @@ const TOO_SLOW = ['cpu'];
 const SLOW: MeasureOptions = { warmup: 1, minRuns: 2, maxRuns: 3, budgetMs: 2000 };
 
 /** The norms of the table, for a [N, H, W, C] activation. */
-const NORMS: Record<Exclude<keyof typeof NORM_CASES, 'conv'>, (h: number, w: number, c: number) => Module> = {
-  batch: (_h, _w, c) => new BatchNorm2d({ numFeatures: c }),
-  layer: (h, w, c) => new LayerNorm({ normalizedShape: [h, w, c] }),
-  layer2d: (_h, _w, c) => new LayerNorm2d({ numChannels: c }),
-  instance: (_h, _w, c) => new InstanceNorm2d({ numFeatures: c, affine: true }),
-  group: (_h, _w, c) => new GroupNorm({ numGroups: 32, numChannels: c }),
+type MakeNorm = (h: number, w: number, c: number, fused: boolean) => Module;
+const NORMS: Record<Exclude<keyof typeof NORM_CASES, 'conv'>, MakeNorm> = {
+  batch: (_h, _w, c, fused) => new BatchNorm2d({ numFeatures: c, fused }),
+  layer: (h, w, c, fused) => new LayerNorm({ normalizedShape: [h, w, c], fused }),
+  layer2d: (_h, _w, c, fused) => new LayerNorm2d({ numChannels: c, fused }),
+  instance: (_h, _w, c, fused) => new InstanceNorm2d({ numFeatures: c, affine: true, fused }),
+  group: (_h, _w, c, fused) => new GroupNorm({ numGroups: 32, numChannels: c, fused }),
 };
 
 const conv3x3 = (c: number, rng: Rng) =>
   new Conv2d({ inChannels: c, outChannels: c, kernelSize: 3, padding: 1, rng: rng.fork() });
 
 /** A basic ResNet block at constant width: x + norm(conv(relu(norm(conv(x))))), ReLU left out after the sum. */
-function resnetBlock(c: number, norm: NormName, rng: Rng): Module {
-  const n = () => createNorm(norm, c, { affine: true });
+function resnetBlock(c: number, norm: NormName, rng: Rng, fused = true): Module {
+  const n = () => createNorm(norm, c, { affine: true, fused });
   return new Residual(new Sequential(conv3x3(c, rng), n(), new ReLU(), conv3x3(c, rng), n()));
 }
 
@@ -67,13 +69,20 @@ function gradInput(shape: readonly number[], seed: number): GradInput {
   return { x, loss: (y) => loss(y) as Scalar };
 }
 
-/** One forward+backward case of `module`: gradients w.r.t. the input and every trainable parameter. */
-function gradCase(name: string, module: Module, { x, loss }: GradInput): Case {
+/**
+ * One forward+backward case of `module`: gradients w.r.t. the input and every trainable parameter.
+ * With `launches`, also counts the GPU programs of one such pass (webgpu).
+ */
+function gradCase(name: string, module: Module, { x, loss }: GradInput, launches = false): Case {
   const vars: Variable[] = [x, ...module.trainableParameters()];
+  const pass = () => variableGrads(() => loss(module.call(x)), vars);
+  const counted = launches ? countLaunches(pass) : undefined;
+  if (counted) dispose([counted.result.value, counted.result.grads]);
   return {
     name,
+    launches: counted?.launches,
     run: async () => {
-      const { value, grads } = variableGrads(() => loss(module.call(x)), vars);
+      const { value, grads } = pass();
       await grads[x.name].data();
       dispose([value, grads]);
     },
@@ -92,16 +101,24 @@ export async function normCases(backend: string): Promise<{ cases: Case[]; detai
   if (TOO_SLOW.includes(backend))
     return { cases: names.map((name) => ({ name, skipped: 'too slow' })), detail };
   const measure = backend === 'webgpu' ? SLOW : undefined;
+  // Where the backend has fused norm kernels, each norm and block also runs on the composed ops,
+  // next to it, with the GPU programs one pass launches.
+  const fused = hasFusedNormalize();
+  const count = backend === 'webgpu';
   const [, h, w, c] = NORM_INPUT;
   const rng = new Rng(3);
   const activation = gradInput(NORM_INPUT, 1);
-  const cases: Case[] = [gradCase(NORM_CASES.conv, conv3x3(c, rng), activation)];
+  const cases: Case[] = [gradCase(NORM_CASES.conv, conv3x3(c, rng), activation, count)];
   for (const [key, make] of Object.entries(NORMS)) {
-    cases.push(gradCase(NORM_CASES[key as keyof typeof NORMS], make(h, w, c), activation));
+    const name = NORM_CASES[key as keyof typeof NORMS];
+    cases.push(gradCase(name, make(h, w, c, true), activation, count));
+    if (fused) cases.push(gradCase(composedCase(name), make(h, w, c, false), activation, count));
   }
   const blockInput = gradInput(BLOCK_INPUT, 2);
   for (const [norm, name] of Object.entries(BLOCK_CASES)) {
-    cases.push(gradCase(name, resnetBlock(BLOCK_INPUT[3], norm as NormName, rng), blockInput));
+    const block = (f: boolean) => resnetBlock(BLOCK_INPUT[3], norm as NormName, rng, f);
+    cases.push(gradCase(name, block(true), blockInput, count));
+    if (fused && norm !== 'none') cases.push(gradCase(composedCase(name), block(false), blockInput, count));
   }
   return { cases: cases.map((k) => ({ ...k, measure })), detail };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCK_CASES, type ChildResult, NORM_CASES } from './cases';
-import { blockTable, normTable } from './norm-report';
+import { BLOCK_CASES, type ChildResult, composedCase, NORM_CASES } from './cases';
+import { blockTable, fusedTable, normTable } from './norm-report';
 
 const timing = (medianMs: number) => ({
   medianMs,
@@ -62,5 +62,32 @@ describe('norm tables', () => {
     expect(r[0][1]).toBe('fwd+bwd on [8, 32, 32, 64]');
     expect(r).toContainEqual(['', 'ResNet block, BatchNorm2d', '500 ms', '1.25', '– (not run)', '–', '']);
     expect(r.map((x) => x[1]).slice(2)).toEqual(Object.values(BLOCK_CASES));
+  });
+
+  it('sets the fused kernels against the composed ops, with their launches', () => {
+    const webgpu: ChildResult = {
+      job: 'norms',
+      backend: 'webgpu',
+      cases: [
+        { name: NORM_CASES.batch, timing: timing(4), launches: 9 },
+        { name: composedCase(NORM_CASES.batch), timing: timing(12), launches: 42 },
+        { name: BLOCK_CASES.group, timing: timing(10), launches: 30 },
+      ],
+    };
+    const r = rows(fusedTable([...results, webgpu]));
+    expect(r[0].slice(1, 7)).toEqual([
+      'fwd+bwd on webgpu',
+      'fused',
+      'composed ops',
+      'composed ÷ fused',
+      'launches, fused',
+      'launches, composed',
+    ]);
+    expect(r).toContainEqual(['', NORM_CASES.batch, '4.0 ms', '12.0 ms', '3.00', '9', '42', '']);
+    expect(r).toContainEqual(['', BLOCK_CASES.group, '10.0 ms', '– (not run)', '–', '30', '–', '']);
+    expect(r.map((x) => x[1]).slice(2)).toEqual([
+      ...Object.values(NORM_CASES).slice(1),
+      ...Object.values(BLOCK_CASES).slice(1),
+    ]);
   });
 });

@@ -11,7 +11,7 @@ import {
   NORM_INPUT,
   TRAIN_BATCH,
 } from './cases';
-import { blockTable, normTable } from './norm-report';
+import { blockTable, fusedTable, normTable } from './norm-report';
 import { cell, cellText, markdownTable, ratioText } from './table';
 
 /** The machine a run was made on. */
@@ -110,6 +110,11 @@ export function resultsMarkdown(
     `  skip, forward+backward as above on x [${BLOCK_INPUT.join(', ')}], norms from \`createNorm\` with affine`,
     "  parameters (LayerNorm is createNorm('layer'): statistics over H, W, C per sample, per-channel affine,",
     '  i.e. GroupNorm with 1 group); "÷ no norm" is block / the same block without norms.',
+    '- Fused vs composed: on webgpu the norms run on the fused normalization kernels of @convkit/backend',
+    '  (`normalize-webgpu.ts`; the default, `fused: true`); "composed ops" is the same layer with',
+    '  `fused: false` (tfjs ops: Sub, Mul, BatchMatMul-based means, …). Launches: GPU programs one',
+    '  forward+backward starts (`countLaunches`), loss included; on a real GPU each costs ~0.2 ms of',
+    '  overhead whatever its size. Other backends have no fused kernels.',
     `- Augmentation: \`defaultTrainPipeline\` of @convkit/augment (pad-4 crop + horizontal flip, colour jitter,`,
     `  normalize, random erasing p 0.25; CIFAR-10 / Fashion-MNIST statistics) on ${AUGMENT_BATCH} random images in`,
     `  [0, 1]; train step: forward, cross-entropy, backward and Adam of the example's CNN (for 32×32×3 with 3`,
@@ -119,7 +124,8 @@ export function resultsMarkdown(
     notes.push(
       '- **webgpu here is a software adapter (Mesa lavapipe/llvmpipe on the CPU, chosen by name with',
       "  `initBackend({ backend: 'webgpu' })`): its numbers check that the WebGPU path works, they say nothing",
-      '  about GPU speed.**',
+      "  about GPU speed.** There a block's time is mostly its two convs (its two norms take 3–17 % of it),",
+      '  so the fused-vs-composed block ratios are within noise.',
     );
   }
   if (machine.load[0] > machine.cores * 0.5 || machine.load[1] > machine.cores * 0.5) {
@@ -150,6 +156,10 @@ export function resultsMarkdown(
     '## ResNet block with each norm',
     '',
     blockTable(results, backends),
+    '',
+    '## Fused norm kernels vs composed ops (webgpu)',
+    '',
+    fusedTable(results),
     '',
     '## Augmentation next to a train step',
     '',

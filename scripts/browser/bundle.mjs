@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-// A workspace package that depends on convkit and the tfjs backends, so bare imports resolve as
-// they would in a user's app.
-export const appDir = join(root, 'examples/mnist');
+// A workspace package that depends on convkit (norms included) and the tfjs backends, so bare
+// imports resolve as they would in a user's app.
+export const appDir = join(root, 'bench');
 const stepPath = join(root, 'scripts/browser/train-step.js');
 
 /** Where the .wasm binaries of @tensorflow/tfjs-backend-wasm are: files a JS bundle cannot carry. */
@@ -30,10 +30,10 @@ export function makeOutDir(tag) {
 
 /** Fails early with the command to run when the packages were not built. */
 export function requireBuilt(tag) {
-  for (const pkg of ['backend', 'init', 'core']) {
+  for (const pkg of ['backend', 'init', 'core', 'norms']) {
     if (!existsSync(join(root, 'packages', pkg, 'dist/index.js'))) {
       console.error(
-        `${tag}: packages/${pkg}/dist is missing: run \`pnpm exec turbo run build --filter=@convkit/core...\` first`,
+        `${tag}: packages/${pkg}/dist is missing: run \`pnpm exec turbo run build --filter=@convkit/norms...\` first`,
       );
       process.exit(1);
     }
@@ -45,11 +45,13 @@ export function entrySource(main) {
   return `
 import { formatReport, initBackend } from '@convkit/backend';
 import { Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential, sgdStep, valueAndGrads } from '@convkit/core';
+import { BatchNorm2d } from '@convkit/norms';
 import { dispose, getBackend, memory, tensor1d, tensor4d, tidy } from '@tensorflow/tfjs-core';
 import { trainStep } from ${JSON.stringify(stepPath)};
 
 const lib = {
   initBackend, formatReport, Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential, sgdStep, valueAndGrads,
+  BatchNorm2d,
   tf: { dispose, getBackend, memory, tensor1d, tensor4d, tidy },
 };
 (async () => {
@@ -99,7 +101,13 @@ export async function bundle({ main, outfile, platform, format }) {
   });
   const inputs = Object.keys(result.metafile.inputs);
   const problems = [];
-  for (const name of ['@tensorflow/tfjs-core', '@convkit/backend', '@convkit/init', '@convkit/core']) {
+  for (const name of [
+    '@tensorflow/tfjs-core',
+    '@convkit/backend',
+    '@convkit/init',
+    '@convkit/core',
+    '@convkit/norms',
+  ]) {
     const dir = name.startsWith('@convkit/') ? `packages/${name.slice(9)}` : `node_modules/${name}`;
     const roots = new Set(inputs.map(packageRoot).filter((r) => r?.endsWith(dir)));
     if (roots.size !== 1)

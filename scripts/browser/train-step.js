@@ -4,7 +4,8 @@
 
 /**
  * Starts `backend` with `initBackend({ backend, strict: true })`, then takes one SGD step of
- * conv(1→4, 3×3) → relu → maxpool 2 → flatten → linear(64→3) on a fixed [2, 8, 8, 1] batch.
+ * conv(1→4, 3×3, no bias) → batchnorm → relu → maxpool 2 → flatten → linear(64→3) on a fixed [2, 8, 8, 1]
+ * batch (in training mode: batch statistics; on webgpu through convkit's fused norm kernels).
  * Returns `{ backend, available, report, loss, lossAfter, grads, problems }`; `available` is false
  * (and `problems` empty) when the backend could not start, with the reason in `error`.
  */
@@ -24,7 +25,9 @@ export async function trainStep(lib, backend, initOptions = {}) {
   const problems = [];
   const before = tf.memory().numTensors;
   const model = new lib.Sequential(
-    new lib.Conv2d({ inChannels: 1, outChannels: 4, kernelSize: 3, padding: 1, rng: 1 }),
+    // No conv bias before a BatchNorm (its gradient is zero in exact arithmetic), as in ResNets.
+    new lib.Conv2d({ inChannels: 1, outChannels: 4, kernelSize: 3, padding: 1, bias: false, rng: 1 }),
+    new lib.BatchNorm2d({ numFeatures: 4 }),
     new lib.ReLU(),
     new lib.MaxPool2d({ kernelSize: 2 }),
     new lib.Flatten(),

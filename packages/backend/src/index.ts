@@ -18,5 +18,16 @@ export {
 export { convkitGradients, registerGradients } from './gradients';
 export type { BackendReport, InitBackendOptions } from './init-backend';
 export { currentBackend, formatReport, initBackend } from './init-backend';
-export { cpuKernels, wasmKernels, webgpuKernels } from './kernels';
+export {
+  cpuKernels,
+  NormApply,
+  NormInputGrad,
+  NormMoments,
+  NormParamGrad,
+  NormRunningUpdate,
+  type NormView,
+  wasmKernels,
+  webgpuKernels,
+} from './kernels';
+export { countLaunches } from './launches';
 export { Rng, toRng } from './random';

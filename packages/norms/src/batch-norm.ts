@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { RunningNorm, type RunningNormOptions } from './running-norm';
 
-/** Options of `BatchNorm`: `numFeatures`; eps 1e-5, momentum 0.1, affine true, trackRunningStats true. */
+/** Options of `BatchNorm`: `numFeatures`; eps 1e-5, momentum 0.1, affine true, trackRunningStats true, fused true. */
 export type BatchNormOptions = RunningNormOptions;
 
 /**
@@ -16,7 +16,7 @@ export type BatchNormOptions = RunningNormOptions;
  * `numBatchesTracked` += 1. Eval uses `runningMean` / `runningVar`.
  *
  * Options: `numFeatures` (C, required), `eps` (1e-5), `momentum` (0.1; `null` for a cumulative average), `affine` (true),
- * `trackRunningStats` (true).
+ * `trackRunningStats` (true), `fused` (true: the backend's fused kernels where it has them, webgpu).
  *
  * Shapes: [N, ..., C] → same (rank ≥ 2). `BatchNorm1d` takes [N, C] or [N, L, C]; `BatchNorm2d` [N, H, W, C].
  *

@@ -25,6 +25,18 @@ describe('createNorm', () => {
     for (const m of built) m.dispose();
   });
 
+  it('passes fused on to every norm (default true)', () => {
+    for (const fused of [undefined, false]) {
+      const built = normNames
+        .filter((n) => n !== 'none')
+        .map((name) => createNorm(name, 8, { numGroups: 4, fused }));
+      for (const m of built) {
+        expect(m.toConfig().config.fused, m.toConfig().className).toBe(fused ?? true);
+        m.dispose();
+      }
+    }
+  });
+
   it('defaults GroupNorm to 32 groups and rejects unknown names with the known ones', () => {
     const gn = createNorm('group', 64);
     expect(gn.toConfig().config).toMatchObject({ numGroups: 32 });

@@ -16,6 +16,8 @@ export interface CreateNormOptions {
   trackRunningStats?: boolean;
   /** GroupNorm's G (default 32, Wu & He); must divide the channel count. */
   numGroups?: number;
+  /** Run on the backend's fused normalization kernels where it has them (default true; webgpu). */
+  fused?: boolean;
 }
 
 type NormFactory = (numChannels: number, o: CreateNormOptions) => Module;
@@ -26,6 +28,7 @@ const running = (numFeatures: number, o: CreateNormOptions) => ({
   momentum: o.momentum,
   affine: o.affine,
   trackRunningStats: o.trackRunningStats,
+  fused: o.fused,
 });
 
 /**
@@ -38,11 +41,19 @@ const running = (numFeatures: number, o: CreateNormOptions) => ({
  */
 const NORMS: Record<string, NormFactory> = {
   batch: (c, o) => new BatchNorm2d(running(c, o)),
-  layer: (c, o) => new GroupNorm({ numGroups: 1, numChannels: c, eps: o.eps, affine: o.affine }),
-  layer2d: (c, o) => new LayerNorm2d({ numChannels: c, eps: o.eps, elementwiseAffine: o.affine }),
+  layer: (c, o) =>
+    new GroupNorm({ numGroups: 1, numChannels: c, eps: o.eps, affine: o.affine, fused: o.fused }),
+  layer2d: (c, o) =>
+    new LayerNorm2d({ numChannels: c, eps: o.eps, elementwiseAffine: o.affine, fused: o.fused }),
   instance: (c, o) => new InstanceNorm2d(running(c, o)),
   group: (c, o) =>
-    new GroupNorm({ numGroups: o.numGroups ?? 32, numChannels: c, eps: o.eps, affine: o.affine }),
+    new GroupNorm({
+      numGroups: o.numGroups ?? 32,
+      numChannels: c,
+      eps: o.eps,
+      affine: o.affine,
+      fused: o.fused,
+    }),
   none: () => new Identity(),
 };
 

@@ -14,7 +14,8 @@ export type InstanceNormOptions = RunningNormOptions;
  * and eval normalizes with them; without it
  * (the default) the instance statistics are used in both modes.
  *
- * Options: `numFeatures` (C, required), `eps` (1e-5), `momentum` (0.1), `affine` (false), `trackRunningStats` (false).
+ * Options: `numFeatures` (C, required), `eps` (1e-5), `momentum` (0.1), `affine` (false), `trackRunningStats` (false),
+ * `fused` (true).
  *
  * Shapes: [N, H, W, C] → same.
  *

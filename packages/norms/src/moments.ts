@@ -11,6 +11,7 @@ import {
   sub,
   type Tensor,
 } from '@tensorflow/tfjs-core';
+import { fusedNormalize } from './fused';
 import { meanOver } from './reduce';
 
 /** Mean and biased variance of a tensor over some axes (kept as size-1 dimensions). */
@@ -63,6 +64,11 @@ export interface NormalizeOptions {
   bias?: Tensor;
   /** Receives the batch statistics (keepDims shapes) and their count; must not keep references. */
   onStats?: (mean: Tensor, variance: Tensor, count: number) => void;
+  /**
+   * Use the backend's fused kernels when it has them (webgpu; see `fused.ts`) and no `onStats` is
+   * given (default true). Same values, ~5 kernel launches instead of ~45.
+   */
+  fused?: boolean;
 }
 
 /**
@@ -82,6 +88,13 @@ export interface NormalizeOptions {
  */
 export function normalize(x: Tensor, axes: number[], eps: number, options: NormalizeOptions = {}): Tensor {
   const { weight, bias, onStats } = options;
+  if ((options.fused ?? true) && !onStats) {
+    const fused = fusedNormalize(x, axes, eps, { weight, bias });
+    if (fused) {
+      fused.stats.dispose();
+      return fused.y;
+    }
+  }
   const params = [weight, bias].filter((p): p is Tensor => p !== undefined);
   const paramAxes = (weight ?? bias) ? broadcastAxes(x.shape, (weight ?? bias)?.shape ?? []) : [];
   const sameAxes = sameSet(

@@ -1,5 +1,7 @@
+import { NormRunningUpdate } from '@convkit/backend';
 import {
   add,
+  engine,
   mul,
   reciprocal,
   reshape,
@@ -35,15 +37,41 @@ export function updateRunningStats(
   count: number,
   momentum: number | null,
 ): void {
-  const tracked = stats.numBatchesTracked;
-  if (tracked) tracked.assign(add(tracked, 1));
-  if (momentum === null && !tracked)
-    throw new Error('updateRunningStats: momentum null needs numBatchesTracked');
-  // f stays on the device (no sync read, which webgpu cannot do in Node).
-  const f = momentum === null ? reciprocal(tracked as Variable) : scalar(momentum);
+  const f = advance(stats, momentum);
   const keep = sub(1, f);
   const unbiased = mul(biasedVariance, count / (count - 1));
   const c = stats.runningMean.shape;
   stats.runningMean.assign(add(mul(stats.runningMean, keep), mul(reshape(batchMean, c), f)));
   stats.runningVar.assign(add(mul(stats.runningVar, keep), mul(reshape(unbiased, c), f)));
+}
+
+/** Advances `numBatchesTracked` and returns the weight f of the new batch, kept on the device. */
+function advance(stats: RunningStats, momentum: number | null): Tensor {
+  const tracked = stats.numBatchesTracked;
+  if (tracked) tracked.assign(add(tracked, 1));
+  if (momentum === null && !tracked)
+    throw new Error('updateRunningStats: momentum null needs numBatchesTracked');
+  // f stays on the device (no sync read, which webgpu cannot do in Node).
+  return momentum === null ? reciprocal(tracked as Variable) : scalar(momentum);
+}
+
+/**
+ * {@link updateRunningStats} from the packed statistics of `fusedNormalize` (`stats` [P, C, 3]: shift,
+ * residual, biased variance per (p, channel); averaged over p), in one fused kernel per buffer.
+ */
+export function updateRunningStatsFused(
+  stats: RunningStats,
+  packed: Tensor,
+  count: number,
+  momentum: number | null,
+): void {
+  const factor = advance(stats, momentum);
+  const update = (running: Variable, which: 'mean' | 'var') =>
+    engine().runKernel(
+      NormRunningUpdate,
+      { running, stats: packed, factor },
+      { which, unbiased: which === 'var' ? count / (count - 1) : 1 },
+    ) as Tensor;
+  stats.runningMean.assign(update(stats.runningMean, 'mean'));
+  stats.runningVar.assign(update(stats.runningVar, 'var'));
 }
