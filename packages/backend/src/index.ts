@@ -21,6 +21,7 @@ export { currentBackend, formatReport, initBackend } from './init-backend';
 export {
   cpuKernels,
   NormApply,
+  NormApplyRunning,
   NormInputGrad,
   NormMoments,
   NormParamGrad,

@@ -94,20 +94,41 @@ const cases: Case[] = [
   },
 ];
 
-/** y, the input and parameter gradients of Σ y·r, and the running statistics after two steps. */
-async function trainStep(m: Norm, x: Variable, r: Tensor): Promise<Float32Array[]> {
+/** y and the gradients of Σ y·r w.r.t. x and the parameters, labelled, in the module's current mode. */
+async function pass(m: Norm, x: Variable, r: Tensor, mode: string): Promise<[string, Float32Array][]> {
   const params = [m.weight, m.bias].filter((p): p is Variable => p !== undefined);
   let y: Tensor | undefined;
   const { value, grads } = variableGrads(() => {
     y = keep(m.call(x));
     return sum(mul(y, r)) as Scalar;
   }, [x, ...params]);
-  dispose(m.call(x));
-  const outs = [y as Tensor, grads[x.name], ...params.map((p) => grads[p.name])];
-  const running = [m.runningMean, m.runningVar].filter((t): t is Variable => t !== undefined);
-  const data = await Promise.all([...outs, ...running].map((t) => t.data() as Promise<Float32Array>));
+  const outs: [string, Tensor][] = [
+    [`${mode} y`, y as Tensor],
+    [`${mode} dx`, grads[x.name]],
+    ...params.map((p): [string, Tensor] => [`${mode} d${p === m.weight ? 'weight' : 'bias'}`, grads[p.name]]),
+  ];
+  const data = await Promise.all(
+    outs.map(async ([k, t]): Promise<[string, Float32Array]> => [k, (await t.data()) as Float32Array]),
+  );
   dispose([value, grads, y as Tensor]);
   return data;
+}
+
+/**
+ * A training pass, a second training step, the running statistics, and (for norms with running
+ * statistics) an evaluation pass with them.
+ */
+async function trainAndEval(m: Norm, x: Variable, r: Tensor): Promise<[string, Float32Array][]> {
+  const out = await pass(m, x, r, 'train');
+  dispose(m.call(x));
+  if (m.runningMean && m.runningVar) {
+    out.push(['runningMean', (await m.runningMean.data()) as Float32Array]);
+    out.push(['runningVar', (await m.runningVar.data()) as Float32Array]);
+    m.eval();
+    out.push(...(await pass(m, x, r, 'eval')));
+    m.train();
+  }
+  return out;
 }
 
 describeEachBackend('fused normalization', (backend) => {
@@ -140,20 +161,22 @@ describeEachBackend('fused normalization', (backend) => {
         return launches;
       };
       expect(forward(fused)).toBeLessThan(forward(composed));
-      const got = await trainStep(fused, x, r);
-      const want = await trainStep(composed, x, r);
-      expect(got.length).toBe(want.length);
-      const names = ['y', 'dx', 'dweight / dbias', 'dbias', 'running'];
+      const got = await trainAndEval(fused, x, r);
+      const want = await trainAndEval(composed, x, r);
+      expect(got.map(([k]) => k)).toEqual(want.map(([k]) => k));
       for (let i = 0; i < want.length; i++) {
-        const scale = want[i].reduce((s, v) => Math.max(s, Math.abs(v)), 0);
-        const actual = tensor(got[i]);
-        await expectClose(
-          actual,
-          want[i],
-          { rtol: 1e-4, atol: 2e-5 * scale + 1e-6 },
-          `${c.name}: ${names[Math.min(i, 4)]}`,
-        );
+        const [what, expected] = want[i];
+        const scale = expected.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
+        const actual = tensor(got[i][1]);
+        await expectClose(actual, expected, { rtol: 1e-4, atol: 2e-5 * scale + 1e-6 }, `${c.name}: ${what}`);
         actual.dispose();
+      }
+      if (fused.runningMean) {
+        // Evaluation with the running statistics: one launch instead of 4 (no affine) to 6.
+        fused.eval();
+        composed.eval();
+        expect(forward(fused)).toBe(1);
+        expect(forward(composed)).toBeGreaterThanOrEqual(4);
       }
       dispose([x, r]);
       fused.dispose();

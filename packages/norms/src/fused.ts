@@ -1,14 +1,26 @@
-import { NormApply, NormInputGrad, NormMoments, NormParamGrad, type NormView } from '@convkit/backend';
 import {
+  NormApply,
+  NormApplyRunning,
+  NormInputGrad,
+  NormMoments,
+  NormParamGrad,
+  type NormView,
+} from '@convkit/backend';
+import {
+  add,
   customGrad,
   engine,
   type GradSaveFunc,
   getBackend,
   getKernel,
+  mul,
   type NamedTensorMap,
   reshape,
+  rsqrt,
+  sub,
   type Tensor,
 } from '@tensorflow/tfjs-core';
+import { meanOver } from './reduce';
 
 /** What {@link fusedNormalize} returns: the output and the batch statistics it normalized with. */
 export interface FusedNormalization {
@@ -115,4 +127,57 @@ export function fusedNormalize(
   });
   const params = [weight, bias].filter((p): p is Tensor => p !== undefined);
   return { y: op(x, ...params) as Tensor, stats, view };
+}
+
+/**
+ * Evaluation-mode normalization with given per-channel statistics (running mean and variance), in one
+ * fused kernel launch where the composed ops (`normalizeWith`) take 4 to 6:
+ *
+ *   y = (x − mean) / sqrt(variance + eps) · weight + bias   (per channel, the last axis)
+ *   dx = dy · weight / sqrt(variance + eps),  dweight = Σ dy·x̂,  dbias = Σ dy
+ *
+ * Differentiable in x, weight and bias only: `mean` and `variance` are constants here (running
+ * buffers); use `normalizeWith` to differentiate through them. Returns `null` where the backend lacks
+ * the kernel (anything but webgpu), x is not float32, or a statistic or parameter does not hold one
+ * value per channel.
+ *
+ * @example
+ * const y = fusedNormalizeWith(x, bn.runningMean, bn.runningVar, 1e-5, bn.weight, bn.bias)
+ *   ?? normalizeWith(x, bn.runningMean, bn.runningVar, 1e-5, bn.weight, bn.bias);
+ */
+export function fusedNormalizeWith(
+  x: Tensor,
+  mean: Tensor,
+  variance: Tensor,
+  eps: number,
+  weight?: Tensor,
+  bias?: Tensor,
+): Tensor | null {
+  const channels = x.shape[x.rank - 1];
+  if (x.dtype !== 'float32' || getKernel(NormApplyRunning, getBackend()) === undefined) return null;
+  if ([mean, variance, weight, bias].some((t) => t !== undefined && t.size !== channels)) return null;
+  const c = [channels];
+  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+  const count = x.size / channels;
+  const op = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as GradSaveFunc;
+    const xIn = args[0] as Tensor;
+    save([xIn, mean, variance, ...(weight ? [weight] : [])]);
+    const inputs = { x: xIn, mean, variance, ...(weight ? { weight } : {}), ...(bias ? { bias } : {}) };
+    return {
+      value: engine().runKernel(NormApplyRunning, inputs as NamedTensorMap, { eps }) as Tensor,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, m, v, w] = saved;
+        const inv = rsqrt(add(reshape(v, c), eps));
+        const sumOver = (t: Tensor, like: Tensor) => reshape(mul(meanOver(t, axes), count), like.shape);
+        return [
+          mul(dy, w ? mul(inv, reshape(w, c)) : inv),
+          ...(weight ? [sumOver(mul(dy, mul(sub(xs, reshape(m, c)), inv)), weight)] : []),
+          ...(bias ? [sumOver(dy, bias)] : []),
+        ];
+      },
+    };
+  });
+  const params = [weight, bias].filter((p): p is Tensor => p !== undefined);
+  return op(x, ...params) as Tensor;
 }

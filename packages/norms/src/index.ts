@@ -1,6 +1,12 @@
 export { BatchNorm, BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batch-norm';
 export { type CreateNormOptions, createNorm, type NormName, normNames } from './create-norm';
-export { type FusedNormalization, fusedNormalize, hasFusedNormalize, normView } from './fused';
+export {
+  type FusedNormalization,
+  fusedNormalize,
+  fusedNormalizeWith,
+  hasFusedNormalize,
+  normView,
+} from './fused';
 export { GroupNorm, type GroupNormOptions } from './group-norm';
 export { InstanceNorm2d, type InstanceNormOptions } from './instance-norm';
 export { LayerNorm, LayerNorm2d, type LayerNorm2dOptions, type LayerNormOptions } from './layer-norm';

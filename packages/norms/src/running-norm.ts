@@ -1,7 +1,7 @@
 import type { NormView } from '@convkit/backend';
 import { Module, type ModuleConfig } from '@convkit/core';
 import { mean, ones, reshape, scalar, type Tensor, tidy, type Variable, zeros } from '@tensorflow/tfjs-core';
-import { fusedNormalize } from './fused';
+import { fusedNormalize, fusedNormalizeWith } from './fused';
 import { normalize, normalizeWith } from './moments';
 import { updateRunningStats, updateRunningStatsFused } from './running-stats';
 
@@ -85,7 +85,9 @@ export abstract class RunningNorm extends Module {
     const { runningMean, runningVar, numBatchesTracked } = this;
     return tidy(() => {
       if (!useBatchStats && runningMean && runningVar) {
-        return normalizeWith(x, runningMean, runningVar, this.eps, this.weight, this.bias);
+        const { eps, weight, bias } = this;
+        const fused = this.fused ? fusedNormalizeWith(x, runningMean, runningVar, eps, weight, bias) : null;
+        return fused ?? normalizeWith(x, runningMean, runningVar, eps, weight, bias);
       }
       const axes = this.statAxes(x.rank);
       const track = this.training && runningMean && runningVar && numBatchesTracked;

@@ -10,6 +10,7 @@ import { wasmUnsortedSegmentSum } from './UnsortedSegmentSum';
 export { conv2dFilterGrad, conv2dInputGrad, depthwiseFilterGrad, depthwiseInputGrad } from './conv-backprop';
 export {
   NormApply,
+  NormApplyRunning,
   NormInputGrad,
   NormMoments,
   NormParamGrad,

@@ -2,7 +2,15 @@ import { dispose, engine, getKernel, memory, scalar, type Tensor, tensor } from 
 import { expect, it } from 'vitest';
 import { Rng } from '../random';
 import { describeEachBackend } from '../testing/backends';
-import { NormApply, NormInputGrad, NormMoments, NormParamGrad, NormRunningUpdate, type NormView } from '.';
+import {
+  NormApply,
+  NormApplyRunning,
+  NormInputGrad,
+  NormMoments,
+  NormParamGrad,
+  NormRunningUpdate,
+  type NormView,
+} from '.';
 
 /** Float64 reference of the kernels for a [P, R, Q, T] view: statistics, x̂, y, dx, dweight, dbias. */
 function reference(x: Float32Array, dy: Float32Array, w: Float32Array, view: NormView, eps: number) {
@@ -104,6 +112,39 @@ describeEachBackend('fused normalization kernels', (backend) => {
     expect(Array.from(await mean.data())).toEqual([0.75 * 10 + 0.25 * 2, 0.75 * 20 + 0.25 * 1]);
     expect(Array.from(await variance.data())).toEqual([0.75 * 10 + 0.25 * 6, 0.75 * 20 + 0.25 * 10]);
     dispose([stats, running, factor, mean, variance]);
+  });
+
+  it('normalize with given statistics per channel (evaluation mode)', async () => {
+    // x [2, 2, 3]: channels are the last axis; mean 1e3 + c with std ~1e-2, as running stats might be.
+    const xs = [
+      1000.01, 1001.02, 1001.97, 999.99, 1000.98, 1002.03, 1000.0, 1001.0, 1002.0, 1000.02, 1001.01, 1001.99,
+    ];
+    const x = tensor(xs, [2, 2, 3]);
+    const mean = tensor([1000, 1001, 1002]);
+    const variance = tensor([1e-4, 4e-4, 9e-4]);
+    const weight = tensor([1, 2, -1]);
+    const bias = tensor([0, 0.5, 1]);
+    const eps = 1e-5;
+    const y = run(NormApplyRunning, { x, mean, variance, weight, bias }, { eps });
+    const m = [1000, 1001, 1002];
+    const v = [1e-4, 4e-4, 9e-4];
+    const [w, b] = [
+      [1, 2, -1],
+      [0, 0.5, 1],
+    ];
+    // Float64 from the float32 inputs (x − mean is exact in float32 here: Sterbenz).
+    const f = (a: number) => Math.fround(a);
+    const want = xs.map((xi, i) => {
+      const c = i % 3;
+      return ((f(xi) - m[c]) / Math.sqrt(f(v[c]) + eps)) * w[c] + b[c];
+    });
+    const got = Array.from(await y.data());
+    got.forEach((g, i) => {
+      expect(Math.abs(g - want[i]), `element ${i}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(want[i])));
+    });
+    const two = tensor([1, 2]);
+    expect(() => run(NormApplyRunning, { x, mean, variance: two }, { eps })).toThrow(/one value per channel/);
+    dispose([x, mean, variance, weight, bias, y, two]);
   });
 
   it('rejects a bad view or parameter size', () => {

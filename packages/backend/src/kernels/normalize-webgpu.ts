@@ -30,6 +30,9 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
  *   g = dy·weight, means over each statistic's values. One workgroup per statistic.
  * - `NormParamGrad` {dy, x, stats} (attr `which`: 'weight' | 'bias', `paramSize`) →
  *   Σ dy·x̂ or Σ dy over the positions sharing each parameter. One workgroup per parameter.
+ * - `NormApplyRunning` {x, mean [C], variance [C], weight?, bias?} (attr `eps`) → evaluation mode:
+ *   y = (x − mean)·rsqrt(variance + eps)·weight + bias per channel c = flat index mod C, in one launch
+ *   where the composed ops take 4 to 6.
  * - `NormRunningUpdate` {running [Q], stats [P, Q, 3], factor (a scalar)} (attrs `which`: 'mean' | 'var',
  *   `unbiased` n/(n−1)) → (1 − f)·running + f·s, s the batch mean or unbiased variance averaged over p.
  *
@@ -44,6 +47,7 @@ export const NormApply = 'ConvkitNormApply';
 export const NormInputGrad = 'ConvkitNormInputGrad';
 export const NormParamGrad = 'ConvkitNormParamGrad';
 export const NormRunningUpdate = 'ConvkitNormRunningUpdate';
+export const NormApplyRunning = 'ConvkitNormApplyRunning';
 
 /** The [P, R, Q, T] view of a norm's input (see the module docs). */
 export type NormView = [number, number, number, number];
@@ -400,6 +404,48 @@ const paramGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   ]);
 };
 
+const applyRunningKernel: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, mean, variance, weight, bias } = inputs as Record<string, TensorInfo | undefined> & {
+    x: TensorInfo;
+    mean: TensorInfo;
+    variance: TensorInfo;
+  };
+  const { eps } = attrs as unknown as { eps: number };
+  const channels = size(mean.shape);
+  for (const t of [variance, weight, bias]) {
+    if (t && size(t.shape) !== channels) {
+      throw new Error(
+        `convkit ${NormApplyRunning}: mean, variance, weight and bias must have one value per channel`,
+      );
+    }
+  }
+  const params = [weight, bias].filter((p): p is TensorInfo => p !== undefined);
+  const program = flatProgram(
+    `convkitNormApplyRunning_${weight ? 'w' : ''}${bias ? 'b' : ''}`,
+    ['x', 'mean', 'variance', ...(weight ? ['weight'] : []), ...(bias ? ['bias'] : [])],
+    x.shape,
+    'channels : i32, eps : f32, ',
+    '',
+    `
+      let c = index % uniforms.channels;
+      // Subtract first: x·s − mean·s would cancel for large means.
+      var y = (x[index] - mean[c]) * inverseSqrt(variance[c] + uniforms.eps);
+      ${weight ? 'y = y * weight[c];' : ''}
+      ${bias ? 'y = y + bias[c];' : ''}
+      result[index] = y;
+    `,
+  );
+  return run(
+    backend,
+    program,
+    [x, mean, variance, ...params],
+    [
+      { type: 'int32', data: [channels] },
+      { type: 'float32', data: [eps] },
+    ],
+  );
+};
+
 const runningUpdateKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { running, stats, factor } = inputs as { running: TensorInfo; stats: TensorInfo; factor: TensorInfo };
   const { which, unbiased } = attrs as unknown as { which: 'mean' | 'var'; unbiased: number };
@@ -440,4 +486,5 @@ export const normalizeWebgpuKernels: KernelConfig[] = [
   { kernelName: NormInputGrad, backendName: 'webgpu', kernelFunc: inputGradKernel },
   { kernelName: NormParamGrad, backendName: 'webgpu', kernelFunc: paramGradKernel },
   { kernelName: NormRunningUpdate, backendName: 'webgpu', kernelFunc: runningUpdateKernel },
+  { kernelName: NormApplyRunning, backendName: 'webgpu', kernelFunc: applyRunningKernel },
 ];
