@@ -24,6 +24,7 @@ describe('AvgPool2d options', () => {
       kernelSize: 2,
       stride: 2,
       padding: 0,
+      ceilMode: false,
       countIncludePad: true,
     });
   });

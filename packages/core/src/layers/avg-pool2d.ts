@@ -13,12 +13,12 @@ export interface AvgPool2dOptions extends Pool2dLayerOptions {
  * Average pooling over NHWC images, PyTorch's `nn.AvgPool2d`.
  *
  * `y[n, i, j, c] = (1/D) Σ_{a<kh, b<kw} x̃[n, sh·i + a, sw·j + b, c]`, `x̃` = x zero-padded;
- * `D = kh·kw` with `countIncludePad` (default, PyTorch), else the count of real positions in the
- * window (TensorFlow's `'same'` behaviour).
- * Options (defaults): `kernelSize`, `stride` (= kernelSize), `padding` 0, `countIncludePad` true.
- * No `ceil_mode` or `divisor_override`.
+ * `D` = the window's positions inside the padded input with `countIncludePad` (default, PyTorch:
+ * `kh·kw` except for `ceilMode`'s last windows), else inside the input (TensorFlow's `'same'` behaviour).
+ * Options (defaults): `kernelSize`, `stride` (= kernelSize), `padding` 0, `countIncludePad` true,
+ * `ceilMode` false (PyTorch's `ceil_mode`). No `divisor_override`.
  *
- * Shapes: `[N, H, W, C] → [N, floor((H + 2·ph - kh) / sh) + 1, …, C]`.
+ * Shapes: `[N, H, W, C] → [N, floor((H + 2·ph - kh) / sh) + 1, …, C]` (`ceil` with `ceilMode`).
  *
  * @example
  * const pool = new AvgPool2d({ kernelSize: 2 });
@@ -40,6 +40,7 @@ export class AvgPool2d extends Module {
     return avgPool2d(x as Tensor4D, this.spec.kernel, {
       strides: this.spec.stride,
       padding: this.spec.padding,
+      ceilMode: this.spec.ceilMode,
       countIncludePad: this.countIncludePad,
     });
   }

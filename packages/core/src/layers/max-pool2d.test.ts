@@ -26,8 +26,23 @@ describe('MaxPool2d options', () => {
       kernelSize: [3, 2],
       stride: [3, 2],
       padding: 0,
+      ceilMode: false,
     });
     expect(() => new MaxPool2d({ kernelSize: 2, padding: 2 })).toThrow(/at most half the kernel/);
+  });
+
+  it('rounds the output up with ceilMode (numeric padding only)', () => {
+    const pool = new MaxPool2d({ kernelSize: 3, stride: 2, ceilMode: true });
+    expect(pool.toConfig().config).toMatchObject({ ceilMode: true });
+    const x = zeros([1, 6, 7, 1]);
+    const y = pool.call(x);
+    // floor((6 − 3) / 2) + 1 = 2, ceil → 3; width: 3 either way.
+    expect(y.shape).toEqual([1, 3, 3, 1]);
+    x.dispose();
+    y.dispose();
+    expect(() => new MaxPool2d({ kernelSize: 2, padding: 'same', ceilMode: true })).toThrow(
+      /ceilMode needs a numeric padding, not 'same'/,
+    );
   });
 });
 

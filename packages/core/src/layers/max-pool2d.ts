@@ -11,9 +11,9 @@ export type MaxPool2dOptions = Pool2dLayerOptions;
  *
  * `y[n, i, j, c] = max_{a<kh, b<kw} x[n, sh·i + a - pt, sw·j + b - pl, c]` over positions inside x.
  * Options (defaults): `kernelSize`, `stride` (= kernelSize), `padding` 0 (≤ kernel/2, or
- * `'same'`/`'valid'`). No `ceil_mode` or dilation.
+ * `'same'`/`'valid'`), `ceilMode` false (PyTorch's `ceil_mode`). No dilation.
  *
- * Shapes: `[N, H, W, C] → [N, floor((H + 2·ph - kh) / sh) + 1, …, C]`.
+ * Shapes: `[N, H, W, C] → [N, floor((H + 2·ph - kh) / sh) + 1, …, C]` (`ceil` with `ceilMode`).
  *
  * @example
  * const pool = new MaxPool2d({ kernelSize: 3, stride: 2, padding: 1 });
@@ -33,6 +33,7 @@ export class MaxPool2d extends Module {
     return maxPool2d(x as Tensor4D, this.spec.kernel, {
       strides: this.spec.stride,
       padding: this.spec.padding,
+      ceilMode: this.spec.ceilMode,
     });
   }
 

@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { checkImage, checkWindow } from '../checks';
-import { outputLength, type Padding2d, paddingConfig, pair, resolvePads } from '../ops/padding';
+import { outputLength, type Padding2d, paddingConfig, pair } from '../ops/padding';
+import { poolPads } from '../ops/pool';
 import { tupleConfig } from './options';
 
 /** Options shared by {@link MaxPool2d} and {@link AvgPool2d}. */
@@ -10,6 +11,8 @@ export interface Pool2dLayerOptions {
   stride?: number | [number, number];
   /** A number or `[ph, pw]` (at most half the kernel, as PyTorch), `'same'` or `'valid'`. Default 0. */
   padding?: Padding2d;
+  /** Round the output length up, as PyTorch's `ceil_mode` (numeric padding only). Default false. */
+  ceilMode?: boolean;
 }
 
 /** Validated pool options with their config form. */
@@ -17,6 +20,7 @@ export class PoolSpec {
   readonly kernel: [number, number];
   readonly stride: [number, number];
   readonly padding: Padding2d;
+  readonly ceilMode: boolean;
 
   constructor(
     readonly label: string,
@@ -25,6 +29,10 @@ export class PoolSpec {
     this.kernel = pair(options.kernelSize, `${label}: kernelSize`);
     this.stride = pair(options.stride ?? options.kernelSize, `${label}: stride`);
     this.padding = options.padding ?? 0;
+    this.ceilMode = options.ceilMode ?? false;
+    if (this.ceilMode && typeof this.padding === 'string') {
+      throw new Error(`${label}: ceilMode needs a numeric padding, not '${this.padding}'`);
+    }
     if (this.kernel.some((k) => k < 1) || this.stride.some((s) => s < 1)) {
       throw new Error(`${label}: kernelSize and stride must be >= 1`);
     }
@@ -40,7 +48,7 @@ export class PoolSpec {
   check(x: Tensor): void {
     checkImage(this.label, x);
     const size = [x.shape[1], x.shape[2]] as [number, number];
-    const pads = resolvePads(this.padding, size, this.kernel, this.stride);
+    const pads = poolPads(size, this.kernel, this.stride, this.padding, this.ceilMode);
     const out: [number, number] = [
       outputLength(size[0], pads[0], this.kernel[0], this.stride[0]),
       outputLength(size[1], pads[1], this.kernel[1], this.stride[1]),
@@ -53,6 +61,7 @@ export class PoolSpec {
       kernelSize: tupleConfig(this.options.kernelSize),
       stride: tupleConfig(this.options.stride ?? this.options.kernelSize),
       padding: paddingConfig(this.padding),
+      ceilMode: this.ceilMode,
     };
   }
 }

@@ -1,11 +1,11 @@
 import { Rng } from '@convkit/backend';
 import { describeEachBackend } from '@convkit/backend/testing';
 import { memory, type Tensor4D } from '@tensorflow/tfjs-core';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectClose } from '../testing/assert';
 import { refAdaptiveAvg, refPool2d } from '../testing/reference';
 import { type Padding2d, pair, resolvePads } from './padding';
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from './pool';
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d, poolPads } from './pool';
 
 const pools: {
   name: string;
@@ -80,4 +80,24 @@ describeEachBackend('pool ops', (backend) => {
       y.dispose();
     });
   }
+});
+
+describe('poolPads', () => {
+  it('adds the ceil-mode rows and columns after the bottom/right padding, as PyTorch counts them', () => {
+    // 6 + 0 − 3 = 3 over stride 2: floor → 2 windows, ceil → 3, which need one more row.
+    expect(poolPads([6, 7], [3, 3], [2, 2], 0, true)).toEqual([
+      [0, 1],
+      [0, 0],
+    ]);
+    // 5 + 2 − 2 = 5: ceil(5/2) + 1 = 4, but the 4th window would start in the right padding → 3.
+    expect(poolPads([5, 5], [2, 2], [2, 2], 1, true)).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(poolPads([6, 7], [3, 3], [2, 2], 0, false)).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(() => poolPads([6, 6], [2, 2], [2, 2], 'same', true)).toThrow(/numeric padding/);
+  });
 });

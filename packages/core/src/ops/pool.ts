@@ -18,6 +18,42 @@ export interface Pool2dOptions {
   strides?: number | [number, number];
   /** Padding: a number, `[ph, pw]`, `'same'` or `'valid'` (default 0). */
   padding?: Padding2d;
+  /**
+   * PyTorch's `ceil_mode` (default false): the output length rounds up, `ceil((n + 2p − k) / s) + 1`,
+   * minus one when the last window would start past the input and its left padding. The extra
+   * windows reach past the bottom/right padding; that part never counts (see {@link poolPads}).
+   */
+  ceilMode?: boolean;
+}
+
+/**
+ * The explicit pads of a pool over an input of spatial size `size`: `padding` resolved, plus, with
+ * `ceilMode`, the rows and columns that PyTorch's rounding up adds after the bottom/right padding
+ * (so that a `'valid'` pool over the padded input has the ceil-mode output length).
+ *
+ * @example
+ * poolPads([6, 6], [3, 3], [2, 2], 0, true); // [[0, 1], [0, 1]]: 3×3 outputs instead of 2×2
+ */
+export function poolPads(
+  size: [number, number],
+  kernel: [number, number],
+  strides: [number, number],
+  padding: Padding2d,
+  ceilMode = false,
+): Pads2d {
+  const pads = resolvePads(padding, size, kernel, strides);
+  if (!ceilMode) return pads;
+  if (typeof padding === 'string')
+    throw new Error(`pool: ceilMode needs a numeric padding, not '${padding}'`);
+  const extend = (d: 0 | 1): [number, number] => {
+    const [before, after] = pads[d];
+    const span = size[d] + before + after - kernel[d];
+    let out = Math.ceil(span / strides[d]) + 1;
+    // PyTorch: the last window must start inside the input or its left padding.
+    if ((out - 1) * strides[d] >= size[d] + before) out -= 1;
+    return [before, after + Math.max(0, (out - 1) * strides[d] - span)];
+  };
+  return [extend(0), extend(1)];
 }
 
 /** Lowest finite float32. Used instead of -Infinity because WGSL may not preserve infinities. */
@@ -26,8 +62,12 @@ const LOWEST_F32 = -3.4028234663852886e38;
 function prepare(x: Tensor4D, kernel: number | [number, number], options: Pool2dOptions) {
   const k = pair(kernel, 'kernel');
   const s = pair(options.strides ?? k, 'strides');
-  const pads = resolvePads(options.padding ?? 0, [x.shape[1], x.shape[2]], k, s);
-  return { k, s, pads };
+  const size: [number, number] = [x.shape[1], x.shape[2]];
+  const padding = options.padding ?? 0;
+  const pads = poolPads(size, k, s, padding, options.ceilMode);
+  // The pads the divisor counts: the symmetric ones, never the ceil-mode extension.
+  const counted = resolvePads(padding, size, k, s);
+  return { k, s, pads, counted };
 }
 
 function padSpatial(x: Tensor4D, pads: Pads2d, value: number): Tensor4D {
@@ -41,7 +81,7 @@ function padSpatial(x: Tensor4D, pads: Pads2d, value: number): Tensor4D {
  * float32. Padding is explicit (a `pad` then a `'valid'` pool) so every backend agrees: tfjs
  * backends differ in how their own padded pools treat borders.
  *
- * Shapes: `[N, H, W, C] → [N, floor((H + pt + pb - kh) / sh) + 1, …, C]`.
+ * Shapes: `[N, H, W, C] → [N, floor((H + pt + pb - kh) / sh) + 1, …, C]` (`ceil` with `ceilMode`).
  *
  * @example
  * const y = maxPool2d(x, 3, { strides: 2, padding: 1 });
@@ -59,11 +99,12 @@ export function maxPool2d(
  * Average pooling over an NHWC batch.
  *
  * `y[n, i, j, c] = (1 / D) Σ_{a<kh, b<kw} x̃[n, s·i + a, s·j + b, c]`, `x̃` = x zero-padded.
- * With `countIncludePad` (default true, PyTorch's default) `D = kh·kw`; otherwise `D` is the
- * number of window positions inside the unpadded input (TensorFlow's rule), applied as an
+ * With `countIncludePad` (default true, PyTorch's default) `D` is the number of window positions
+ * inside the padded input (`kh·kw` but for `ceilMode`'s extra windows, as PyTorch); otherwise the
+ * number inside the unpadded input (TensorFlow's rule). A divisor other than `kh·kw` is applied as an
  * exact per-position rescale computed in JS.
  *
- * Shapes: `[N, H, W, C] → [N, floor((H + pt + pb - kh) / sh) + 1, …, C]`.
+ * Shapes: `[N, H, W, C] → [N, floor((H + pt + pb - kh) / sh) + 1, …, C]` (`ceil` with `ceilMode`).
  *
  * @example
  * const y = avgPool2d(x, 2);                       // 2×2 windows, stride 2
@@ -73,21 +114,37 @@ export function avgPool2d(
   kernel: number | [number, number],
   options: Pool2dOptions & { countIncludePad?: boolean } = {},
 ): Tensor4D {
-  const { k, s, pads } = prepare(x, kernel, options);
+  const { k, s, pads, counted } = prepare(x, kernel, options);
+  const size: [number, number] = [x.shape[1], x.shape[2]];
+  // Positions that count: inside the padded input, or (countIncludePad false) the input itself.
+  const none: Pads2d = [
+    [0, 0],
+    [0, 0],
+  ];
+  const bounds = (options.countIncludePad ?? true) ? counted : none;
+  const rescale = bounds[0].some((p, i) => p !== pads[0][i]) || bounds[1].some((p, i) => p !== pads[1][i]);
   return tidy(() => {
     const y = avgPool(padSpatial(x, pads, 0), k, s, 'valid');
-    if ((options.countIncludePad ?? true) || isZeroPad(pads)) return y;
-    return mul(y, inverseCounts([x.shape[1], x.shape[2]], k, s, pads));
+    return rescale ? mul(y, inverseCounts(size, k, s, pads, bounds)) : y;
   });
 }
 
-/** `kh·kw / (valid positions in each window)`, shape [1, Ho, Wo, 1]. */
-function inverseCounts(size: [number, number], k: [number, number], s: [number, number], pads: Pads2d) {
+/**
+ * `kh·kw / (window positions inside the bounds)`, shape [1, Ho, Wo, 1]: the bounds are the input
+ * extended by `bounds` pads, the windows those of a pool with `pads`.
+ */
+function inverseCounts(
+  size: [number, number],
+  k: [number, number],
+  s: [number, number],
+  pads: Pads2d,
+  bounds: Pads2d,
+) {
   const axis = (d: 0 | 1) => {
     const out = outputLength(size[d], pads[d], k[d], s[d]);
     return Array.from({ length: out }, (_, i) => {
       const start = i * s[d] - pads[d][0];
-      return Math.min(start + k[d], size[d]) - Math.max(start, 0);
+      return Math.min(start + k[d], size[d] + bounds[d][1]) - Math.max(start, -bounds[d][0]);
     });
   };
   const rows = axis(0);
