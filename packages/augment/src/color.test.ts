@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, rgbToGrayscale } from './color';
 import { adjustSharpness } from './sharpness';
 import { expectClose, golden, values } from './test-helpers';
-import { autoContrast, posterize, solarize } from './tone';
+import { autoContrast, equalize, posterize, solarize } from './tone';
 
 describeEachBackend('colour adjustments vs torchvision', () => {
   const g = golden();
@@ -68,6 +68,18 @@ describeEachBackend('colour adjustments vs torchvision', () => {
     const so = solarize(x, 0.5);
     expectClose(await values(so), g.rgb['solarize_0.5'], 1e-7); // golden.json keeps 8 digits
     for (const t of [x, l, l3, ac, so]) t.dispose();
+  });
+
+  it('equalize matches torchvision on 8-bit images, including channels it leaves alone', async () => {
+    const before = memory().numTensors;
+    const x = tensor(g.equalize.x, g.equalize.shape) as Tensor4D;
+    const y = equalize(x);
+    expect(y.shape).toEqual(g.equalize.shape);
+    // Exact 8-bit results: every output is k / 255.
+    expectClose(await values(y), g.equalize.y, 1e-6);
+    x.dispose();
+    y.dispose();
+    expect(memory().numTensors).toBe(before);
   });
 
   it('posterize keeps the top bits of the 8-bit value', async () => {

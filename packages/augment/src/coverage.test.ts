@@ -21,7 +21,7 @@ import { randomRotation, rotate } from './rotate';
 import { adjustSharpness } from './sharpness';
 import { ChannelStats } from './stats';
 import { randomImages } from './test-helpers';
-import { autoContrast, posterize, solarize } from './tone';
+import { autoContrast, equalize, posterize, solarize } from './tone';
 import { randomTranslate } from './translate';
 
 // Every kernel the augmentation ops use must exist on every backend. Forward only: these are
@@ -71,6 +71,7 @@ const cases: KernelCoverageCase[] = [
   on('solarize', (x) => solarize(x, 0.5)),
   on('posterize', (x) => posterize(x, 3)),
   on('autoContrast', (x) => autoContrast(x)),
+  on('equalize', (x) => equalize(x)),
   on('randomErasing', (x, r) => randomErasing(x, r, { p: 0.7 })),
   on('randomErasing random value', (x, r) => randomErasing(x, r, { p: 0.7, value: 'random' })),
   on('erase', (x) =>

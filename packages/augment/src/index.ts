@@ -44,6 +44,6 @@ export { type RandomRotationOptions, randomRotation, rotate, rotationMatrices } 
 export type { PadMode } from './sampling';
 export { adjustSharpness } from './sharpness';
 export { ChannelStats, type ChannelStatsOptions, channelStats, type StatsBatch } from './stats';
-export { autoContrast, posterize, solarize } from './tone';
+export { autoContrast, equalize, posterize, solarize } from './tone';
 export { type RandomTranslateOptions, randomTranslate } from './translate';
 export type { AugmentOp } from './types';

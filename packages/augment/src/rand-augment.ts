@@ -4,7 +4,7 @@ import { adjustBrightness, adjustContrast, adjustSaturation } from './color';
 import { rotate } from './rotate';
 import { affineSample, sampleSeparable, windowAxis } from './sampling';
 import { adjustSharpness } from './sharpness';
-import { autoContrast, posterize, solarize } from './tone';
+import { autoContrast, equalize, posterize, solarize } from './tone';
 import { checkImages, checkNumber, perChannel } from './validate';
 
 /** A RandAugment transformation: applied to a subset of samples with one signed magnitude each. */
@@ -74,7 +74,7 @@ function blendOp(
  * The RandAugment transformations (Cubuk et al. 2020) and their magnitude scales, as torchvision
  * `RandAugment`: shear 0.3·f, translate 150/331 of the side·f (whole pixels), rotate 30°·f,
  * brightness / color (saturation) / contrast / sharpness factor 1 ± 0.9·f, posterize 8 − round(4f)
- * bits, solarize threshold 1 − f, autocontrast, identity. Equalize is not included.
+ * bits, solarize threshold 1 − f, autocontrast, equalize (on the 8-bit values), identity.
  * Geometric ops are bilinear (torchvision defaults to nearest).
  */
 export const RAND_AUGMENT_OPS: readonly RandAugmentOp[] = Object.freeze([
@@ -114,6 +114,13 @@ export const RAND_AUGMENT_OPS: readonly RandAugmentOp[] = Object.freeze([
     channels: [1, 3],
     magnitude: () => 0,
     apply: (x: Tensor4D) => autoContrast(x),
+  },
+  {
+    name: 'equalize',
+    signed: false,
+    channels: [1, 3],
+    magnitude: () => 0,
+    apply: (x: Tensor4D) => equalize(x),
   },
 ]);
 

@@ -84,6 +84,7 @@ export interface Golden {
   };
   rotate: { shape: [number, number, number, number]; x: number[]; angles: number[]; y: number[] };
   resized_crop: { boxes: [number, number, number, number][]; '6x5': number[]; '12x10': number[] };
+  equalize: { shape: [number, number, number, number]; x: number[]; y: number[] };
 }
 
 let cached: Golden | undefined;
