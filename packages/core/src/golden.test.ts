@@ -26,6 +26,8 @@ interface Case {
 }
 interface LossCase {
   name: string;
+  ignoreIndex?: number;
+  reduction?: 'mean' | 'sum';
   logits: Stored;
   labels: Stored;
   loss: number;
@@ -83,10 +85,12 @@ describeEachBackend(`golden values from PyTorch ${golden.torch}`, (backend) => {
   for (const c of golden.crossEntropy) {
     it(`crossEntropy with ${c.name} labels: loss and gradient`, async () => {
       const logits = t(c.logits);
-      const labels = c.name === 'indices' ? tensor(c.labels.data, c.labels.shape, 'int32') : t(c.labels);
-      const loss = crossEntropy(logits, labels);
+      const index = c.name.startsWith('indices');
+      const labels = index ? tensor(c.labels.data, c.labels.shape, 'int32') : t(c.labels);
+      const options = { ignoreIndex: c.ignoreIndex, reduction: c.reduction };
+      const loss = crossEntropy(logits, labels, options);
       await expectClose(loss, [c.loss], tol, 'loss');
-      const dz = grad((z: Tensor) => crossEntropy(z, labels))(logits);
+      const dz = grad((z: Tensor) => crossEntropy(z, labels, options))(logits);
       await expectClose(dz, c.dlogits.data, tol, 'dlogits');
       dispose([logits, labels, loss, dz]);
     });

@@ -72,4 +72,33 @@ describeEachBackend('crossEntropy', (backend) => {
     );
     dispose([z, ...bad]);
   });
+
+  it('ignoreIndex: the ignored examples add no loss, no gradient, and leave the mean', async () => {
+    const before = memory().numTensors;
+    const z = tensor2d([
+      [1, 2, 3],
+      [4, -1, 0],
+      [0.5, 0.5, 2],
+    ]);
+    const labels = tensor1d([2, 1, 1], 'int32');
+    const allOne = tensor1d([1, 1, 1], 'int32');
+    const first = tensor2d([[1, 2, 3]]);
+    const two = tensor1d([2], 'int32');
+    const f = (zi: Tensor) => crossEntropy(zi, labels, { ignoreIndex: 1 });
+    const loss = f(z);
+    const ref = crossEntropy(first, two);
+    const dz = grad(f)(z);
+    const none = crossEntropy(z, allOne, { ignoreIndex: 1 });
+    expect((await loss.data())[0]).toBeCloseTo((await ref.data())[0], 5);
+    expect(
+      ((await dz.array()) as number[][])
+        .slice(1)
+        .flat()
+        .every((v) => v === 0),
+    ).toBe(true);
+    expect(Number.isNaN((await none.data())[0])).toBe(true); // 0 / 0, as PyTorch
+    expect(() => crossEntropy(z, z, { ignoreIndex: 1 })).toThrow(/ignoreIndex needs class-index labels/);
+    dispose([z, labels, allOne, first, two, loss, ref, dz, none]);
+    expect(memory().numTensors).toBe(before);
+  });
 });

@@ -1,9 +1,11 @@
 import {
   cast,
+  div,
   logSoftmax,
   mean,
   mul,
   neg,
+  notEqual,
   oneHot,
   reshape,
   type Scalar,
@@ -16,6 +18,12 @@ import {
 export interface CrossEntropyOptions {
   /** `'mean'` over the batch (default) or `'sum'`. */
   reduction?: 'mean' | 'sum';
+  /**
+   * A class index whose examples contribute nothing, PyTorch's `ignore_index` (index labels only):
+   * their loss and gradient are zero and `'mean'` divides by the number of the others (NaN when
+   * every example is ignored, as PyTorch). Default: none.
+   */
+  ignoreIndex?: number;
 }
 
 /**
@@ -27,7 +35,7 @@ export interface CrossEntropyOptions {
  *
  * Shapes: `logits [N, K]`; `labels` either class indices `[N]` (int32, or float holding integers;
  * indices outside [0, K) give a zero row: not checked, that would sync) or targets `[N, K]`
- * (one-hot or soft). Returns a scalar.
+ * (one-hot or soft). Returns a scalar. With `ignoreIndex`, examples of that label are left out.
  *
  * @example
  * const loss = crossEntropy(model.call(x), tensor1d([3, 0, 7], 'int32'));
@@ -44,9 +52,21 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
       `crossEntropy: labels must be class indices [${n}] or targets [${n}, ${k}] for logits [${n}, ${k}], got [${labels.shape}]`,
     );
   }
+  const { ignoreIndex } = options;
+  if (ignoreIndex !== undefined && (!isIndex || !Number.isInteger(ignoreIndex))) {
+    throw new Error(
+      `crossEntropy: ignoreIndex needs class-index labels and an integer index, got labels [${labels.shape}] and ${ignoreIndex}`,
+    );
+  }
   return tidy(() => {
-    const targets = isIndex ? oneHot(cast(labels, 'int32'), k) : cast(labels, 'float32');
+    const indices = isIndex ? cast(labels, 'int32') : undefined;
+    const targets = indices ? oneHot(indices, k) : cast(labels, 'float32');
     const perExample = neg(sum(mul(cast(targets, 'float32'), logSoftmax(logits)), 1));
+    if (indices && ignoreIndex !== undefined) {
+      const kept = cast(notEqual(indices, ignoreIndex), 'float32');
+      const total = sum(mul(perExample, kept));
+      return reshape(options.reduction === 'sum' ? total : div(total, sum(kept)), []) as Scalar;
+    }
     const reduced = (options.reduction ?? 'mean') === 'sum' ? sum(perExample) : mean(perExample);
     return reshape(reduced, []) as Scalar;
   });

@@ -16,6 +16,7 @@ interface Case {
   labels: number[] | number[][];
   loss: number;
   dlogits: number[];
+  ignoreIndex?: number;
 }
 
 const golden = JSON.parse(readFileSync(new URL('../fixtures/golden.json', import.meta.url), 'utf8')) as {
@@ -33,7 +34,8 @@ describeEachBackend('labelSmoothingCrossEntropy vs PyTorch', () => {
       const before = memory().numTensors;
       const logits = tensor(c.logits, c.shape);
       const labels = labelsOf(c);
-      const f = (z: Tensor) => labelSmoothingCrossEntropy(z, labels, c.smoothing, { reduction: c.reduction });
+      const options = { reduction: c.reduction, ignoreIndex: c.ignoreIndex };
+      const f = (z: Tensor) => labelSmoothingCrossEntropy(z, labels, c.smoothing, options);
       const loss = f(logits);
       const dz = grad(f)(logits);
       await expectClose(loss, [c.loss], { rtol: 1e-5, atol: 1e-6 }, `${c.name}: loss`);
@@ -55,7 +57,7 @@ describeEachBackend('labelSmoothingCrossEntropy vs PyTorch', () => {
     dispose([logits, labels, a, b]);
   });
 
-  it('rejects a smoothing outside [0, 1] and mismatched labels', () => {
+  it('rejects a smoothing outside [0, 1], mismatched labels and ignoreIndex with soft targets', () => {
     const logits = tensor([[1, 2, 3]]);
     const labels = tensor([1], [1], 'int32');
     expect(() => labelSmoothingCrossEntropy(logits, labels, 1.5)).toThrow(
@@ -64,6 +66,9 @@ describeEachBackend('labelSmoothingCrossEntropy vs PyTorch', () => {
     const wrong = tensor([1, 2], [2], 'int32');
     expect(() => labelSmoothingCrossEntropy(logits, wrong, 0.1)).toThrow(
       'labels must be class indices [1] or targets [1,3]',
+    );
+    expect(() => labelSmoothingCrossEntropy(logits, logits, 0.1, { ignoreIndex: 0 })).toThrow(
+      'ignoreIndex needs class-index labels',
     );
     dispose([logits, labels, wrong]);
   });

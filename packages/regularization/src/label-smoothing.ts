@@ -1,5 +1,17 @@
 import { type CrossEntropyOptions, crossEntropy } from '@convkit/core';
-import { add, cast, mul, oneHot, reshape, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import {
+  add,
+  cast,
+  div,
+  mul,
+  notEqual,
+  oneHot,
+  reshape,
+  type Scalar,
+  sum,
+  type Tensor,
+  tidy,
+} from '@tensorflow/tfjs-core';
 
 /**
  * Cross-entropy against label-smoothed targets, PyTorch's `F.cross_entropy(logits, target,
@@ -13,7 +25,9 @@ import { add, cast, mul, oneHot, reshape, type Scalar, type Tensor, tidy } from 
  *
  * Shapes: `logits [..., K]` (classes last: [N, K], or [N, H, W, K] for per-pixel labels); `labels`
  * either class indices of shape `logits.shape[:-1]` (int32; out-of-range indices are not checked, that
- * would sync) or targets of the logits' shape. Returns a scalar.
+ * would sync) or targets of the logits' shape. Returns a scalar. `options.ignoreIndex` (index labels
+ * only, PyTorch's `ignore_index`): positions with that label contribute nothing, neither to the loss
+ * nor to the count a `'mean'` divides by.
  *
  * @example
  * const loss = labelSmoothingCrossEntropy(model.call(x), tensor1d([3, 0, 7], 'int32'), 0.1);
@@ -41,11 +55,21 @@ export function labelSmoothingCrossEntropy(
       `labelSmoothingCrossEntropy: labels must be class indices [${lead}] or targets [${logits.shape}], got [${labels.shape}]`,
     );
   }
+  const { ignoreIndex, ...rest } = options;
+  if (ignoreIndex !== undefined && (!isIndex || !Number.isInteger(ignoreIndex))) {
+    throw new Error(
+      `labelSmoothingCrossEntropy: ignoreIndex needs class-index labels and an integer index, got labels [${labels.shape}] and ${ignoreIndex}`,
+    );
+  }
   return tidy(() => {
-    const t = isIndex
-      ? cast(oneHot(reshape(cast(labels, 'int32'), [-1]), k), 'float32')
-      : reshape(labels, [-1, k]);
+    const indices = isIndex ? reshape(cast(labels, 'int32'), [-1]) : undefined;
+    const t = indices ? cast(oneHot(indices, k), 'float32') : reshape(labels, [-1, k]);
     const q = smoothing === 0 ? t : add(mul(t, 1 - smoothing), smoothing / k);
-    return crossEntropy(reshape(logits, [-1, k]), q, options);
+    const flat = reshape(logits, [-1, k]);
+    if (!indices || ignoreIndex === undefined) return crossEntropy(flat, q, rest);
+    // Ignored rows get a zero target (zero loss and gradient) and leave the mean's count.
+    const kept = cast(notEqual(indices, ignoreIndex), 'float32');
+    const total = crossEntropy(flat, mul(q, reshape(kept, [-1, 1])), { reduction: 'sum' });
+    return (rest.reduction === 'sum' ? total : div(total, sum(kept))) as Scalar;
   });
 }
