@@ -7,6 +7,7 @@ import {
   oneHot,
   softmax,
   sub,
+  type Tensor,
   tensor,
   tensor1d,
   tensor2d,
