@@ -49,7 +49,9 @@ describe('loadMnist', () => {
 
     it('names the missing file', async () => {
       dir = await mkdtemp(join(tmpdir(), 'convkit-mnist-'));
-      await expect(loadMnist('test', { dir })).rejects.toThrow(/t10k-images-idx3-ubyte/);
+      await expect(loadMnist('test', { dir })).rejects.toThrow(
+        /loadMnist: cannot read \S+t10k-images-idx3-ubyte \(ENOENT\), \S+t10k-labels-idx1-ubyte \(ENOENT\)/,
+      );
     });
 
     it('names a truncated images file and what is wrong', async () => {

@@ -46,7 +46,15 @@ export function loadMnist(split: Split, options: LoadMnistOptions = {}): Promise
 async function readMnist(dir: string, split: Split): Promise<Dataset> {
   const imagesPath = join(dir, FILES[split].images);
   const labelsPath = join(dir, FILES[split].labels);
-  const [imageBytes, labelBytes] = await Promise.all([readFile(imagesPath), readFile(labelsPath)]);
+  // Both reads settle before any error, so a message names every unreadable file, in a fixed order.
+  const reads = await Promise.allSettled([readFile(imagesPath), readFile(labelsPath)]);
+  const failed = reads.flatMap((r, i) =>
+    r.status === 'rejected'
+      ? [`${[imagesPath, labelsPath][i]} (${(r.reason as NodeJS.ErrnoException).code ?? r.reason})`]
+      : [],
+  );
+  if (failed.length > 0) throw new Error(`loadMnist: cannot read ${failed.join(', ')}`);
+  const [imageBytes, labelBytes] = reads.map((r) => (r as PromiseFulfilledResult<Buffer>).value);
   const images = readIdx(imageBytes, imagesPath);
   const labels = readIdx(labelBytes, labelsPath);
   if (images.dims.length !== 3 || images.dims[1] !== 28 || images.dims[2] !== 28) {
