@@ -38,6 +38,10 @@ const examples: Example[] = [
     input: [2, 5, 5, 2],
   },
   {
+    config: { className: 'MaxPool2d', config: { kernelSize: 2, stride: 2, dilation: 2, ceilMode: true } },
+    input: [2, 6, 6, 2],
+  },
+  {
     config: { className: 'AvgPool2d', config: { kernelSize: 3, stride: 2, padding: 1 } },
     input: [2, 5, 5, 2],
   },

@@ -26,6 +26,14 @@ export { type CrossEntropyOptions, crossEntropy } from './losses';
 export { type LoadStateDictOptions, Module, type ModuleConfig } from './module';
 export { type GroupedConv2dOptions, groupedConv2d } from './ops/conv2d';
 export { outputLength, type Padding2d, type Pads2d, resolvePads } from './ops/padding';
-export { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Pool2dOptions, poolPads } from './ops/pool';
+export {
+  type AvgPool2dOpOptions,
+  adaptiveAvgPool2d,
+  avgPool2d,
+  type MaxPool2dOpOptions,
+  maxPool2d,
+  type Pool2dOptions,
+  poolPads,
+} from './ops/pool';
 export { type ContainerClass, coreModules, type LayerClass, ModuleRegistry } from './registry';
 export { sgdStep, type ValueAndGrads, valueAndGrads } from './step';

@@ -28,4 +28,11 @@ describe('AvgPool2d options', () => {
       countIncludePad: true,
     });
   });
+
+  it('keeps divisorOverride in its config and rejects zero', () => {
+    expect(new AvgPool2d({ kernelSize: 2, divisorOverride: 3 }).toConfig().config).toMatchObject({
+      divisorOverride: 3,
+    });
+    expect(() => new AvgPool2d({ kernelSize: 2, divisorOverride: 0 })).toThrow(/non-zero number/);
+  });
 });

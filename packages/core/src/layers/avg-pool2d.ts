@@ -7,6 +7,8 @@ import { type Pool2dLayerOptions, PoolSpec } from './pool-options';
 export interface AvgPool2dOptions extends Pool2dLayerOptions {
   /** Divide by the whole window, padding included (PyTorch's default). Default true. */
   countIncludePad?: boolean;
+  /** Divide every window's sum by this number instead (PyTorch's `divisor_override`). Default none. */
+  divisorOverride?: number;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface AvgPool2dOptions extends Pool2dLayerOptions {
  * `D` = the window's positions inside the padded input with `countIncludePad` (default, PyTorch:
  * `kh·kw` except for `ceilMode`'s last windows), else inside the input (TensorFlow's `'same'` behaviour).
  * Options (defaults): `kernelSize`, `stride` (= kernelSize), `padding` 0, `countIncludePad` true,
- * `ceilMode` false (PyTorch's `ceil_mode`). No `divisor_override`.
+ * `ceilMode` false (PyTorch's `ceil_mode`), `divisorOverride` none (PyTorch's `divisor_override`).
  *
  * Shapes: `[N, H, W, C] → [N, floor((H + 2·ph - kh) / sh) + 1, …, C]` (`ceil` with `ceilMode`).
  *
@@ -28,11 +30,17 @@ export class AvgPool2d extends Module {
   static readonly className = 'AvgPool2d';
   private readonly spec: PoolSpec;
   readonly countIncludePad: boolean;
+  readonly divisorOverride?: number;
 
   constructor(options: AvgPool2dOptions) {
     super();
     this.spec = new PoolSpec(`AvgPool2d(${JSON.stringify(options.kernelSize)})`, options);
     this.countIncludePad = options.countIncludePad ?? true;
+    const d = options.divisorOverride;
+    if (d !== undefined && !(Number.isFinite(d) && d !== 0)) {
+      throw new Error(`AvgPool2d: divisorOverride must be a non-zero number, got ${d}`);
+    }
+    this.divisorOverride = d;
   }
 
   forward(x: Tensor): Tensor {
@@ -42,13 +50,18 @@ export class AvgPool2d extends Module {
       padding: this.spec.padding,
       ceilMode: this.spec.ceilMode,
       countIncludePad: this.countIncludePad,
+      divisorOverride: this.divisorOverride,
     });
   }
 
   override toConfig(): ModuleConfig {
     return {
       className: this.className,
-      config: { ...this.spec.config(), countIncludePad: this.countIncludePad },
+      config: {
+        ...this.spec.config(),
+        countIncludePad: this.countIncludePad,
+        ...(this.divisorOverride === undefined ? {} : { divisorOverride: this.divisorOverride }),
+      },
     };
   }
 }

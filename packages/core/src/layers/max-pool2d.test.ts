@@ -27,6 +27,7 @@ describe('MaxPool2d options', () => {
       stride: [3, 2],
       padding: 0,
       ceilMode: false,
+      dilation: 1,
     });
     expect(() => new MaxPool2d({ kernelSize: 2, padding: 2 })).toThrow(/at most half the kernel/);
   });
@@ -43,6 +44,16 @@ describe('MaxPool2d options', () => {
     expect(() => new MaxPool2d({ kernelSize: 2, padding: 'same', ceilMode: true })).toThrow(
       /ceilMode needs a numeric padding, not 'same'/,
     );
+  });
+
+  it('spreads the window with dilation and says so when the input is too small', () => {
+    const pool = new MaxPool2d({ kernelSize: 3, dilation: [2, 1] });
+    expect(pool.toConfig().config).toMatchObject({ dilation: [2, 1] });
+    const x = zeros([1, 4, 6, 1]);
+    // The window spans 2·(3 − 1) + 1 = 5 rows: 4 are too few.
+    expect(() => pool.call(x)).toThrow(/dilation 2×1/);
+    x.dispose();
+    expect(() => new MaxPool2d({ kernelSize: 2, dilation: 0 })).toThrow(/dilation must be >= 1/);
   });
 });
 

@@ -22,9 +22,11 @@ export class PoolSpec {
   readonly padding: Padding2d;
   readonly ceilMode: boolean;
 
+  /** `dilation`: spacing of the window's elements (MaxPool2d's option; default 1). */
   constructor(
     readonly label: string,
     private readonly options: Pool2dLayerOptions,
+    readonly dilation: [number, number] = [1, 1],
   ) {
     this.kernel = pair(options.kernelSize, `${label}: kernelSize`);
     this.stride = pair(options.stride ?? options.kernelSize, `${label}: stride`);
@@ -33,8 +35,8 @@ export class PoolSpec {
     if (this.ceilMode && typeof this.padding === 'string') {
       throw new Error(`${label}: ceilMode needs a numeric padding, not '${this.padding}'`);
     }
-    if (this.kernel.some((k) => k < 1) || this.stride.some((s) => s < 1)) {
-      throw new Error(`${label}: kernelSize and stride must be >= 1`);
+    if ([...this.kernel, ...this.stride, ...dilation].some((v) => v < 1)) {
+      throw new Error(`${label}: kernelSize, stride and dilation must be >= 1`);
     }
     if (typeof this.padding !== 'string') {
       const p = pair(this.padding, `${label}: padding`);
@@ -48,12 +50,19 @@ export class PoolSpec {
   check(x: Tensor): void {
     checkImage(this.label, x);
     const size = [x.shape[1], x.shape[2]] as [number, number];
-    const pads = poolPads(size, this.kernel, this.stride, this.padding, this.ceilMode);
+    const d = this.dilation;
+    const pads = poolPads(size, this.kernel, this.stride, this.padding, this.ceilMode, d);
     const out: [number, number] = [
-      outputLength(size[0], pads[0], this.kernel[0], this.stride[0]),
-      outputLength(size[1], pads[1], this.kernel[1], this.stride[1]),
+      outputLength(size[0], pads[0], this.kernel[0], this.stride[0], d[0]),
+      outputLength(size[1], pads[1], this.kernel[1], this.stride[1], d[1]),
     ];
-    checkWindow(this.label, size, out, `a ${this.kernel.join('×')} window (padding ${pads.join('/')})`);
+    const dilated = d[0] > 1 || d[1] > 1 ? `, dilation ${d.join('×')}` : '';
+    checkWindow(
+      this.label,
+      size,
+      out,
+      `a ${this.kernel.join('×')} window (padding ${pads.join('/')}${dilated})`,
+    );
   }
 
   config(): Record<string, unknown> {

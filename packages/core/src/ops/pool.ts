@@ -1,11 +1,13 @@
 import {
   avgPool,
   concat,
+  maximum,
   maxPool,
   mean,
   mul,
   pad,
   slice,
+  stridedSlice,
   type Tensor4D,
   tensor4d,
   tidy,
@@ -26,6 +28,20 @@ export interface Pool2dOptions {
   ceilMode?: boolean;
 }
 
+/** Options of {@link maxPool2d}: {@link Pool2dOptions} and `dilation`. */
+export interface MaxPool2dOpOptions extends Pool2dOptions {
+  /** Spacing between window elements, PyTorch's `dilation` (default 1). */
+  dilation?: number | [number, number];
+}
+
+/** Options of {@link avgPool2d}: {@link Pool2dOptions}, `countIncludePad` and `divisorOverride`. */
+export interface AvgPool2dOpOptions extends Pool2dOptions {
+  /** Divide by every window position inside the padded input (default true, PyTorch's), or the input only. */
+  countIncludePad?: boolean;
+  /** Divide every window's sum by this instead (PyTorch's `divisor_override`). Default none. */
+  divisorOverride?: number;
+}
+
 /**
  * The explicit pads of a pool over an input of spatial size `size`: `padding` resolved, plus, with
  * `ceilMode`, the rows and columns that PyTorch's rounding up adds after the bottom/right padding
@@ -40,14 +56,15 @@ export function poolPads(
   strides: [number, number],
   padding: Padding2d,
   ceilMode = false,
+  dilation: [number, number] = [1, 1],
 ): Pads2d {
-  const pads = resolvePads(padding, size, kernel, strides);
+  const pads = resolvePads(padding, size, kernel, strides, dilation);
   if (!ceilMode) return pads;
   if (typeof padding === 'string')
     throw new Error(`pool: ceilMode needs a numeric padding, not '${padding}'`);
   const extend = (d: 0 | 1): [number, number] => {
     const [before, after] = pads[d];
-    const span = size[d] + before + after - kernel[d];
+    const span = size[d] + before + after - (dilation[d] * (kernel[d] - 1) + 1);
     let out = Math.ceil(span / strides[d]) + 1;
     // PyTorch: the last window must start inside the input or its left padding.
     if ((out - 1) * strides[d] >= size[d] + before) out -= 1;
@@ -59,15 +76,17 @@ export function poolPads(
 /** Lowest finite float32. Used instead of -Infinity because WGSL may not preserve infinities. */
 const LOWEST_F32 = -3.4028234663852886e38;
 
-function prepare(x: Tensor4D, kernel: number | [number, number], options: Pool2dOptions) {
+function prepare(x: Tensor4D, kernel: number | [number, number], options: MaxPool2dOpOptions) {
   const k = pair(kernel, 'kernel');
   const s = pair(options.strides ?? k, 'strides');
+  const d = pair(options.dilation ?? 1, 'dilation');
+  if (d.some((v) => v < 1)) throw new Error(`pool: dilation must be >= 1, got [${d}]`);
   const size: [number, number] = [x.shape[1], x.shape[2]];
   const padding = options.padding ?? 0;
-  const pads = poolPads(size, k, s, padding, options.ceilMode);
+  const pads = poolPads(size, k, s, padding, options.ceilMode, d);
   // The pads the divisor counts: the symmetric ones, never the ceil-mode extension.
   const counted = resolvePads(padding, size, k, s);
-  return { k, s, pads, counted };
+  return { k, s, d, pads, counted };
 }
 
 function padSpatial(x: Tensor4D, pads: Pads2d, value: number): Tensor4D {
@@ -77,11 +96,14 @@ function padSpatial(x: Tensor4D, pads: Pads2d, value: number): Tensor4D {
 /**
  * Max pooling over an NHWC batch, PyTorch semantics: padded positions never win.
  *
- * `y[n, i, j, c] = max_{a<kh, b<kw} x̃[n, s·i + a, s·j + b, c]`, `x̃` = x padded with the lowest
+ * `y[n, i, j, c] = max_{a<kh, b<kw} x̃[n, s·i + d·a, s·j + d·b, c]`, `x̃` = x padded with the lowest
  * float32. Padding is explicit (a `pad` then a `'valid'` pool) so every backend agrees: tfjs
- * backends differ in how their own padded pools treat borders.
+ * backends differ in how their own padded pools treat borders. With `dilation` d > 1 (tfjs's pools
+ * have none with strides) the window's kh·kw strided slices are combined by `maximum`, the first
+ * of equal maxima in window order taking the gradient, as PyTorch.
  *
- * Shapes: `[N, H, W, C] → [N, floor((H + pt + pb - kh) / sh) + 1, …, C]` (`ceil` with `ceilMode`).
+ * Shapes: `[N, H, W, C] → [N, floor((H + pt + pb - d·(kh − 1) - 1) / sh) + 1, …, C]` (`ceil` with
+ * `ceilMode`).
  *
  * @example
  * const y = maxPool2d(x, 3, { strides: 2, padding: 1 });
@@ -89,10 +111,25 @@ function padSpatial(x: Tensor4D, pads: Pads2d, value: number): Tensor4D {
 export function maxPool2d(
   x: Tensor4D,
   kernel: number | [number, number],
-  options: Pool2dOptions = {},
+  options: MaxPool2dOpOptions = {},
 ): Tensor4D {
-  const { k, s, pads } = prepare(x, kernel, options);
-  return tidy(() => maxPool(padSpatial(x, pads, LOWEST_F32), k, s, 'valid'));
+  const { k, s, d, pads } = prepare(x, kernel, options);
+  return tidy(() => {
+    const xp = padSpatial(x, pads, LOWEST_F32);
+    if (d[0] === 1 && d[1] === 1) return maxPool(xp, k, s, 'valid');
+    const [n, h, w, c] = xp.shape;
+    const out = [0, 1].map((i) => Math.floor(([h, w][i] - (d[i] * (k[i] - 1) + 1)) / s[i]) + 1);
+    let acc: Tensor4D | undefined;
+    for (let a = 0; a < k[0]; a++) {
+      for (let b = 0; b < k[1]; b++) {
+        const begin = [0, a * d[0], b * d[1], 0];
+        const end = [n, begin[1] + s[0] * (out[0] - 1) + 1, begin[2] + s[1] * (out[1] - 1) + 1, c];
+        const t = stridedSlice(xp, begin, end, [1, s[0], s[1], 1]) as Tensor4D;
+        acc = acc ? (maximum(acc, t) as Tensor4D) : t;
+      }
+    }
+    return acc as Tensor4D;
+  });
 }
 
 /**
@@ -101,8 +138,8 @@ export function maxPool2d(
  * `y[n, i, j, c] = (1 / D) Σ_{a<kh, b<kw} x̃[n, s·i + a, s·j + b, c]`, `x̃` = x zero-padded.
  * With `countIncludePad` (default true, PyTorch's default) `D` is the number of window positions
  * inside the padded input (`kh·kw` but for `ceilMode`'s extra windows, as PyTorch); otherwise the
- * number inside the unpadded input (TensorFlow's rule). A divisor other than `kh·kw` is applied as an
- * exact per-position rescale computed in JS.
+ * number inside the unpadded input (TensorFlow's rule); `divisorOverride` replaces D everywhere. A
+ * divisor other than `kh·kw` is applied as an exact per-position rescale computed in JS.
  *
  * Shapes: `[N, H, W, C] → [N, floor((H + pt + pb - kh) / sh) + 1, …, C]` (`ceil` with `ceilMode`).
  *
@@ -112,8 +149,12 @@ export function maxPool2d(
 export function avgPool2d(
   x: Tensor4D,
   kernel: number | [number, number],
-  options: Pool2dOptions & { countIncludePad?: boolean } = {},
+  options: AvgPool2dOpOptions = {},
 ): Tensor4D {
+  const { divisorOverride } = options;
+  if (divisorOverride !== undefined && !(Number.isFinite(divisorOverride) && divisorOverride !== 0)) {
+    throw new Error(`avgPool2d: divisorOverride must be a non-zero number, got ${divisorOverride}`);
+  }
   const { k, s, pads, counted } = prepare(x, kernel, options);
   const size: [number, number] = [x.shape[1], x.shape[2]];
   // Positions that count: inside the padded input, or (countIncludePad false) the input itself.
@@ -125,6 +166,7 @@ export function avgPool2d(
   const rescale = bounds[0].some((p, i) => p !== pads[0][i]) || bounds[1].some((p, i) => p !== pads[1][i]);
   return tidy(() => {
     const y = avgPool(padSpatial(x, pads, 0), k, s, 'valid');
+    if (divisorOverride !== undefined) return mul(y, (k[0] * k[1]) / divisorOverride);
     return rescale ? mul(y, inverseCounts(size, k, s, pads, bounds)) : y;
   });
 }
