@@ -66,7 +66,7 @@ export interface NormalizeOptions {
   onStats?: (mean: Tensor, variance: Tensor, count: number) => void;
   /**
    * Use the backend's fused kernels when it has them (webgpu; see `fused.ts`) and no `onStats` is
-   * given (default true). Same values, ~5 kernel launches instead of ~45.
+   * given (default true). Same values in 5 GPU launches per training step instead of 29 to 44.
    */
   fused?: boolean;
 }
