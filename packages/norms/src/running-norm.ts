@@ -90,7 +90,11 @@ export abstract class RunningNorm extends Module {
         return fused ?? normalizeWith(x, runningMean, runningVar, eps, weight, bias);
       }
       const axes = this.statAxes(x.rank);
-      const track = this.training && runningMean && runningVar && numBatchesTracked;
+      // The buffers training updates, when it tracks them.
+      const running =
+        this.training && runningMean && runningVar && numBatchesTracked
+          ? { runningMean, runningVar, numBatchesTracked: this.countsBatches ? numBatchesTracked : undefined }
+          : undefined;
       // The statistic axes are a block just before the channels: x is [P, R, C, 1] for the kernels.
       const count = axes.reduce((n, a) => n * x.shape[a], 1);
       const view: NormView = [x.size / (count * this.numFeatures), count, this.numFeatures, 1];
@@ -98,35 +102,20 @@ export abstract class RunningNorm extends Module {
         ? fusedNormalize(x, axes, this.eps, { weight: this.weight, bias: this.bias, view })
         : null;
       if (fused) {
-        if (track) {
-          updateRunningStatsFused(
-            {
-              runningMean,
-              runningVar,
-              numBatchesTracked: this.countsBatches ? numBatchesTracked : undefined,
-            },
-            fused.stats,
-            count,
-            this.momentum,
-          );
-        }
+        if (running) updateRunningStatsFused(running, fused.stats, count, this.momentum);
         return fused.y;
       }
-      const onStats = track
-        ? (m: Tensor, v: Tensor, count: number) => {
+      const onStats = running
+        ? (m: Tensor, v: Tensor, n: number) => {
             // Per-channel values: average the statistics over every remaining non-channel axis
             // (the batch axis for InstanceNorm; nothing left for BatchNorm).
             const rest = Array.from({ length: x.rank - 1 }, (_, i) => i);
             const c = [this.numFeatures];
             updateRunningStats(
-              {
-                runningMean,
-                runningVar,
-                numBatchesTracked: this.countsBatches ? numBatchesTracked : undefined,
-              },
+              running,
               reshape(mean(m, rest), c),
               reshape(mean(v, rest), c),
-              count,
+              n,
               this.momentum,
             );
           }
