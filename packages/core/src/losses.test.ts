@@ -71,6 +71,11 @@ describeEachBackend('crossEntropy', (backend) => {
     expect(() => crossEntropy(tensor1d([1, 2]), bad[0])).toThrow(
       'crossEntropy: expected logits [N, K], got [2]',
     );
+    const label = tensor1d([0], 'int32');
+    expect(() => crossEntropy(z, label, { labelSmoothing: 1.5 })).toThrow(
+      'crossEntropy: labelSmoothing must be between 0.0 and 1.0, got 1.5',
+    );
+    label.dispose();
     dispose([z, ...bad]);
   });
 

@@ -1,4 +1,5 @@
 import {
+  add,
   cast,
   div,
   logSoftmax,
@@ -24,12 +25,18 @@ export interface CrossEntropyOptions {
    * every example is ignored, as PyTorch). Default: none.
    */
   ignoreIndex?: number;
+  /**
+   * ε of label smoothing, PyTorch's `label_smoothing` (Szegedy et al. 2016): the targets become
+   * (1 − ε)·t + ε/K. In [0, 1]; default 0.
+   */
+  labelSmoothing?: number;
 }
 
 /**
  * Softmax cross-entropy between logits and targets, PyTorch's `F.cross_entropy`.
  *
- * `loss_n = -Σ_k t_nk · log softmax(z_n)_k`, averaged (default) or summed over the batch.
+ * `loss_n = -Σ_k q_nk · log softmax(z_n)_k`, q = (1 − ε)·t + ε/K (ε = `labelSmoothing`, default 0),
+ * averaged (default) or summed over the batch.
  * `log softmax` is tfjs's `logSoftmax` (max-shifted, with its own stable gradient
  * `∂loss/∂z = softmax(z) - t`), so large logits neither overflow nor lose the gradient.
  *
@@ -52,7 +59,10 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
       `crossEntropy: labels must be class indices [${n}] or targets [${n}, ${k}] for logits [${n}, ${k}], got [${labels.shape}]`,
     );
   }
-  const { ignoreIndex } = options;
+  const { ignoreIndex, labelSmoothing: eps = 0 } = options;
+  if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) {
+    throw new Error(`crossEntropy: labelSmoothing must be between 0.0 and 1.0, got ${eps}`);
+  }
   if (ignoreIndex !== undefined && (!isIndex || !Number.isInteger(ignoreIndex))) {
     throw new Error(
       `crossEntropy: ignoreIndex needs class-index labels and an integer index, got labels [${labels.shape}] and ${ignoreIndex}`,
@@ -60,8 +70,9 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
   }
   return tidy(() => {
     const indices = isIndex ? cast(labels, 'int32') : undefined;
-    const targets = indices ? oneHot(indices, k) : cast(labels, 'float32');
-    const perExample = neg(sum(mul(cast(targets, 'float32'), logSoftmax(logits)), 1));
+    const t = indices ? cast(oneHot(indices, k), 'float32') : cast(labels, 'float32');
+    const targets = eps === 0 ? t : add(mul(t, 1 - eps), eps / k);
+    const perExample = neg(sum(mul(targets, logSoftmax(logits)), 1));
     if (indices && ignoreIndex !== undefined) {
       const kept = cast(notEqual(indices, ignoreIndex), 'float32');
       const total = sum(mul(perExample, kept));

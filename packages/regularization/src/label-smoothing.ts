@@ -1,17 +1,5 @@
 import { type CrossEntropyOptions, crossEntropy } from '@convkit/core';
-import {
-  add,
-  cast,
-  div,
-  mul,
-  notEqual,
-  oneHot,
-  reshape,
-  type Scalar,
-  sum,
-  type Tensor,
-  tidy,
-} from '@tensorflow/tfjs-core';
+import { reshape, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
 
 /**
  * Cross-entropy against label-smoothed targets, PyTorch's `F.cross_entropy(logits, target,
@@ -36,7 +24,7 @@ export function labelSmoothingCrossEntropy(
   logits: Tensor,
   labels: Tensor,
   smoothing: number,
-  options: CrossEntropyOptions = {},
+  options: Omit<CrossEntropyOptions, 'labelSmoothing'> = {},
 ): Scalar {
   if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing <= 1)) {
     throw new Error(`labelSmoothingCrossEntropy: smoothing must be between 0.0 and 1.0, got ${smoothing}`);
@@ -55,21 +43,11 @@ export function labelSmoothingCrossEntropy(
       `labelSmoothingCrossEntropy: labels must be class indices [${lead}] or targets [${logits.shape}], got [${labels.shape}]`,
     );
   }
-  const { ignoreIndex, ...rest } = options;
-  if (ignoreIndex !== undefined && (!isIndex || !Number.isInteger(ignoreIndex))) {
-    throw new Error(
-      `labelSmoothingCrossEntropy: ignoreIndex needs class-index labels and an integer index, got labels [${labels.shape}] and ${ignoreIndex}`,
-    );
-  }
-  return tidy(() => {
-    const indices = isIndex ? reshape(cast(labels, 'int32'), [-1]) : undefined;
-    const t = indices ? cast(oneHot(indices, k), 'float32') : reshape(labels, [-1, k]);
-    const q = smoothing === 0 ? t : add(mul(t, 1 - smoothing), smoothing / k);
-    const flat = reshape(logits, [-1, k]);
-    if (!indices || ignoreIndex === undefined) return crossEntropy(flat, q, rest);
-    // Ignored rows get a zero target (zero loss and gradient) and leave the mean's count.
-    const kept = cast(notEqual(indices, ignoreIndex), 'float32');
-    const total = crossEntropy(flat, mul(q, reshape(kept, [-1, 1])), { reduction: 'sum' });
-    return (rest.reduction === 'sum' ? total : div(total, sum(kept))) as Scalar;
-  });
+  // Positions as rows: core's crossEntropy smooths the targets and leaves out `ignoreIndex`.
+  return tidy(() =>
+    crossEntropy(reshape(logits, [-1, k]), reshape(labels, isIndex ? [-1] : [-1, k]), {
+      ...options,
+      labelSmoothing: smoothing,
+    }),
+  );
 }
