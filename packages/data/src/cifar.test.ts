@@ -2,14 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CIFAR10_CLASSES,
-  CIFAR100_CLASSES,
-  CIFAR100_COARSE_CLASSES,
-  loadCifar10,
-  loadCifar100,
-  readCifar,
-} from './cifar';
+import { CIFAR10_CLASSES, CIFAR100_CLASSES, CIFAR100_COARSE_CLASSES, readCifar } from './cifar';
+import { loadCifar10, loadCifar100 } from './load-cifar';
 
 /**
  * CIFAR records for `labels` (one label array per label byte: [label] for CIFAR-10, [coarse, fine] for

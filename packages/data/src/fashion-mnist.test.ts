@@ -2,8 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FASHION_MNIST_CLASSES } from './classes';
 import { classCounts } from './dataset';
-import { FASHION_MNIST_CLASSES, loadClass, loadFashionMnist, parseClassFile } from './fashion-mnist';
+import { loadClass, loadFashionMnist, parseClassFile } from './fashion-mnist';
 import { packageDir } from './resolve';
 
 function pixelSum(images: Uint8Array): number {

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { FASHION_MNIST_CLASSES } from './classes';
 import { createDataset, type Dataset } from './dataset';
 import type { Split } from './mnist';
 import { packageDir } from './resolve';
@@ -12,19 +13,6 @@ export interface LoadFashionMnistOptions {
    */
   dir?: string;
 }
-
-export const FASHION_MNIST_CLASSES: readonly string[] = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
 
 const PIXELS = 28 * 28;
 const TRAIN_PER_CLASS = 6000;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MNIST_CLASSES } from './classes';
 import { createDataset, type Dataset } from './dataset';
 import { readIdx } from './idx';
 import { packageDir } from './resolve';
@@ -17,8 +18,6 @@ const FILES: Record<Split, { images: string; labels: string }> = {
   train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' },
   test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' },
 };
-
-export const MNIST_CLASSES: readonly string[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 /**
  * Loads MNIST (LeCun et al., 1998) from its IDX files: 60,000 training and 10,000 test
