@@ -1,6 +1,6 @@
 """Regenerates every package's PyTorch golden values: runs packages/*/fixtures/make_fixtures.py.
 
-Needs Debian's python3-torch (and python3-torchvision for @convkit/augment):
+Needs Debian's python3-torch (and python3-torchvision for @convkit/augment and @convkit/data, which also uses python3-pil):
     apt-get install python3-torch python3-torchvision && pnpm fixtures
 """
 import pathlib

@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // index.browser.ts: the browser condition's entry (no node: imports; see package.json exports).
+  entry: ['src/index.ts', 'src/index.browser.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

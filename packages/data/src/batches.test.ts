@@ -1,7 +1,7 @@
 import { initBackend, Rng } from '@convkit/backend';
 import { memory } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Batch, batchCount, batches } from './batches';
+import { type Batch, type BatchOptions, batchCount, batches } from './batches';
 import { createDataset, type Dataset } from './dataset';
 
 /** n samples of 2×2×c; every pixel of sample i is i (mod 256); label = i mod 10. */
@@ -95,6 +95,34 @@ describe('batches', () => {
       /shuffle needs a seed or an rng/,
     );
     expect(() => batches(toy(4), { batchSize: 0 }).next()).toThrow(/batchSize must be a positive integer/);
+  });
+
+  it('rejects a non-finite mean and a non-finite or non-positive std, naming the channel', () => {
+    const run = (normalize: BatchOptions['normalize']) => () =>
+      batches(toy(2, 2), { batchSize: 1, normalize }).next();
+    expect(run({ mean: Number.NaN, std: 1 })).toThrow(
+      /batches: normalize.mean\[0\] must be a finite number, got NaN/,
+    );
+    expect(run({ mean: [0, Number.POSITIVE_INFINITY], std: 1 })).toThrow(
+      /normalize.mean\[1\] must be a finite number, got Infinity/,
+    );
+    expect(run({ mean: 0, std: [1, Number.NaN] })).toThrow(
+      /normalize.std\[1\] must be a finite number > 0, got NaN/,
+    );
+    expect(run({ mean: 0, std: Number.POSITIVE_INFINITY })).toThrow(
+      /normalize.std\[0\] must be a finite number > 0, got Infinity/,
+    );
+    expect(run({ mean: 0, std: [0.5, 0] })).toThrow(/normalize.std\[1\] must be a finite number > 0, got 0/);
+    expect(run({ mean: 0, std: -1 })).toThrow(/normalize.std\[0\] must be a finite number > 0, got -1/);
+  });
+
+  it('batchCount rejects a batch size that is not a positive integer (0 gave Infinity)', () => {
+    expect(() => batchCount(toy(4), { batchSize: 0 })).toThrow(
+      /batchCount: batchSize must be a positive integer, got 0/,
+    );
+    expect(() => batchCount(toy(4), { batchSize: 2.5 })).toThrow(/got 2.5/);
+    expect(() => batchCount(toy(4), { batchSize: -2 })).toThrow(/got -2/);
+    expect(() => batchCount(toy(4), { batchSize: Number.NaN })).toThrow(/got NaN/);
   });
 
   it('leaks no tensors, also when the loop stops early', () => {

@@ -29,8 +29,15 @@ export interface Batch {
 
 /** How many batches {@link batches} yields for these options. */
 export function batchCount(dataset: Dataset, options: Pick<BatchOptions, 'batchSize' | 'dropLast'>): number {
+  checkBatchSize(options.batchSize, 'batchCount');
   const n = dataset.count / options.batchSize;
   return options.dropLast ? Math.floor(n) : Math.ceil(n);
+}
+
+function checkBatchSize(batchSize: number, fn: string): void {
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new Error(`${fn}: batchSize must be a positive integer, got ${batchSize}`);
+  }
 }
 
 /**
@@ -49,9 +56,7 @@ export function batchCount(dataset: Dataset, options: Pick<BatchOptions, 'batchS
  */
 export function* batches(dataset: Dataset, options: BatchOptions): Generator<Batch, void, undefined> {
   const { batchSize } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new Error(`batches: batchSize must be a positive integer, got ${batchSize}`);
-  }
+  checkBatchSize(batchSize, 'batches');
   const { height: h, width: w, channels: c } = dataset;
   const size = h * w * c;
   const tables = lookupTables(c, options.normalize);
@@ -88,8 +93,18 @@ function lookupTables(channels: number, normalize: BatchOptions['normalize']): F
   };
   const mean = normalize ? perChannel(normalize.mean, 'mean') : new Array(channels).fill(0);
   const std = normalize ? perChannel(normalize.std, 'std') : new Array(channels).fill(1);
+  // A NaN or infinite statistic would turn every pixel of that channel into NaN or 0 without a word.
+  mean.forEach((m, ch) => {
+    if (typeof m !== 'number' || !Number.isFinite(m)) {
+      throw new Error(`batches: normalize.mean[${ch}] must be a finite number, got ${m}`);
+    }
+  });
+  std.forEach((s, ch) => {
+    if (typeof s !== 'number' || !Number.isFinite(s) || s <= 0) {
+      throw new Error(`batches: normalize.std[${ch}] must be a finite number > 0, got ${s}`);
+    }
+  });
   return mean.map((m, ch) => {
-    if (!(std[ch] > 0)) throw new Error(`batches: normalize.std must be > 0, got ${std[ch]}`);
     const t = new Float32Array(256);
     for (let p = 0; p < 256; p++) t[p] = (p / 255 - m) / std[ch];
     return t;

@@ -49,6 +49,21 @@ describe('subset / slice', () => {
   });
 });
 
+describe('files', () => {
+  it('are checked against the count and follow subset, slice and split', () => {
+    const base = toy(4);
+    const files = ['a.png', 'b.png', 'c.png', 'd.png'];
+    expect(() => createDataset({ ...base, files: files.slice(1) })).toThrow(/3 files for 4 samples/);
+    const ds = createDataset({ ...base, files });
+    expect(subset(ds, [3, 0]).files).toEqual(['d.png', 'a.png']);
+    expect(slice(ds, 1, 3).files).toEqual(['b.png', 'c.png']);
+    const [a, b] = split(ds, 2, { seed: 1 });
+    expect([...(a.files ?? []), ...(b.files ?? [])].sort()).toEqual(files);
+    expect(a.files?.map((f) => files.indexOf(f))).toEqual(ids(a));
+    expect(subset(base, [1]).files).toBeUndefined();
+  });
+});
+
 describe('split', () => {
   it('without a seed, splits in order (count or fraction)', () => {
     const [a, b] = split(toy(10), 0.7);

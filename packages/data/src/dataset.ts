@@ -17,6 +17,8 @@ export interface Dataset {
   readonly channels: number;
   /** Class names; `classes.length` is the number of classes. */
   readonly classes: readonly string[];
+  /** Where each sample came from (e.g. its image file), `count` entries; kept by `subset`, `slice` and `split`. */
+  readonly files?: readonly string[];
 }
 
 /**
@@ -26,7 +28,7 @@ export interface Dataset {
  * const ds = createDataset({ images, labels, height: 28, width: 28, channels: 1, classes: ['a', 'b'] });
  */
 export function createDataset(fields: Omit<Dataset, 'count'> & { count?: number }): Dataset {
-  const { images, labels, height, width, channels, classes } = fields;
+  const { images, labels, height, width, channels, classes, files } = fields;
   const count = fields.count ?? labels.length;
   const sampleSize = height * width * channels;
   if (![height, width, channels].every((d) => Number.isInteger(d) && d > 0)) {
@@ -43,6 +45,9 @@ export function createDataset(fields: Omit<Dataset, 'count'> & { count?: number 
   if (classes.length < 1 || classes.length > 256) {
     throw new Error(`createDataset: need 1..256 classes, got ${classes.length}`);
   }
+  if (files !== undefined && files.length !== count) {
+    throw new Error(`createDataset: ${files.length} files for ${count} samples`);
+  }
   for (let i = 0; i < count; i++) {
     if (labels[i] >= classes.length) {
       throw new Error(
@@ -50,7 +55,7 @@ export function createDataset(fields: Omit<Dataset, 'count'> & { count?: number 
       );
     }
   }
-  return { images, labels, count, height, width, channels, classes };
+  return { images, labels, count, height, width, channels, classes, ...(files ? { files } : {}) };
 }
 
 /**
@@ -71,7 +76,8 @@ export function subset(dataset: Dataset, indices: ArrayLike<number>): Dataset {
     images.set(dataset.images.subarray(i * size, (i + 1) * size), k * size);
     labels[k] = dataset.labels[i];
   }
-  return { ...dataset, images, labels, count: indices.length };
+  const files = dataset.files && Array.from(indices, (i) => (dataset.files as readonly string[])[i]);
+  return { ...dataset, images, labels, count: indices.length, ...(files ? { files } : {}) };
 }
 
 /**
@@ -91,6 +97,7 @@ export function slice(dataset: Dataset, start: number, end = dataset.count): Dat
     images: dataset.images.subarray(start * size, hi * size),
     labels: dataset.labels.subarray(start, hi),
     count: hi - start,
+    ...(dataset.files ? { files: dataset.files.slice(start, hi) } : {}),
   };
 }
 

