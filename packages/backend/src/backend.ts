@@ -65,6 +65,11 @@ export interface Backend {
   readonly priority: number;
   isAvailable(): Promise<Availability>;
   init(options: BackendInitOptions): Promise<void>;
+  /**
+   * Optional: the `BackendInitOptions` that `init` reads. They take effect only when the backend starts;
+   * `initBackend` reports a different value passed after that as ignored.
+   */
+  readonly initOptions?: readonly (keyof BackendInitOptions)[];
   readonly kernels: readonly KernelConfig[];
   /** Optional: machine details for the report, called after the backend is active. */
   capabilities?(): Promise<BackendCapabilities>;

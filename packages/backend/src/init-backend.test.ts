@@ -216,3 +216,47 @@ describe('initBackend kernels', () => {
     );
   });
 });
+
+describe('initBackend on a backend that already started', () => {
+  it('warns about, and reports, init options that can no longer take effect', async () => {
+    const record: Backend = {
+      specificationVersion: 1,
+      name: 'fake-opts',
+      priority: 0,
+      kernels: [],
+      initOptions: ['wasmThreads', 'wasmPaths'],
+      isAvailable: vi.fn(async () => ({ available: true })),
+      init: vi.fn(async () => {
+        registerBackend('fake-opts', () => new MathBackendCPU());
+      }),
+    };
+    const registry = createBackendRegistry([record, cpuBackend]);
+    const warn = vi.fn();
+    const first = await initBackend({ registry, backend: 'fake-opts', wasmThreads: 2, warn });
+    // The same value again, or none, changes nothing: no word.
+    const same = await initBackend({ registry, backend: 'fake-opts', wasmThreads: 2, warn });
+    const none = await initBackend({ registry, backend: 'fake-opts', warn });
+    for (const r of [first, same, none]) expect(r.ignored).toBeUndefined();
+    expect(warn).not.toHaveBeenCalled();
+
+    const other = await initBackend({
+      registry,
+      backend: 'fake-opts',
+      wasmThreads: 4,
+      wasmPaths: '/x/',
+      warn,
+    });
+    expect(other.name).toBe('fake-opts');
+    expect(other.ignored?.map((i) => i.option)).toEqual(['wasmThreads', 'wasmPaths']);
+    expect(other.ignored?.[0]?.reason).toBe(
+      'wasmThreads 4 was ignored: backend "fake-opts" had already started with 2, and it is read only when ' +
+        'the backend starts; pass it to the first initBackend call',
+    );
+    expect(other.ignored?.[1]?.reason).toMatch(/^wasmPaths "\/x\/" was ignored: .* started without it/);
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn).toHaveBeenCalledWith(`convkit: initBackend: ${other.ignored?.[0]?.reason}`);
+    expect(formatReport(other)).toContain('\nignored: wasmThreads 4 was ignored');
+    expect(record.init).toHaveBeenCalledTimes(1);
+    await initBackend({ backend: 'cpu' });
+  });
+});
