@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { SkippedBackendsReporter } from './packages/backend/src/testing/skip-report';
 
 const pkgs = ['backend', 'init', 'core', 'data', 'norms', 'regularization', 'augment'];
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
@@ -22,6 +23,8 @@ export default defineConfig({
     // Dawn (the webgpu addon) and the wasm backend are happiest in child processes.
     pool: 'forks',
     maxWorkers: 2,
+    // The default reporter, then one line per backend that could not start (why, and the fix).
+    reporters: ['default', new SkippedBackendsReporter()],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -8,3 +8,9 @@ export {
   conformanceCases,
   runConformanceSuite,
 } from './testing/conformance';
+export {
+  SKIPPED_BACKEND_META,
+  type SkippedBackendMeta,
+  SkippedBackendsReporter,
+  skippedBackendLines,
+} from './testing/skip-report';

@@ -1,5 +1,7 @@
 import { beforeAll, describe, it } from 'vitest';
+import { getCurrentSuite } from 'vitest/suite';
 import { initBackend } from '../init-backend';
+import { SKIPPED_BACKEND_META, type SkippedBackendMeta } from './skip-report';
 
 const defaultTestBackends = ['cpu', 'wasm', 'webgpu'];
 
@@ -27,7 +29,8 @@ async function whyUnavailable(backend: string): Promise<string | undefined> {
     await initBackend({ backend, strict: true });
     return undefined;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    const message = err instanceof Error ? err.message : String(err);
+    return message.replace(/^convkit: backend "[^"]*" could not start \(strict, no fallback\): /, '');
   }
 }
 
@@ -36,7 +39,8 @@ async function whyUnavailable(backend: string): Promise<string | undefined> {
  * each after `await initBackend({ backend, strict: true })`.
  *
  * A backend that cannot start here is skipped visibly (a `describe.skip` whose title holds the
- * reason), unless it is listed in `CONVKIT_REQUIRE_BACKENDS`: then the block fails with the reason.
+ * reason, and `SkippedBackendsReporter` prints it at the end of the run), unless it is listed in
+ * `CONVKIT_REQUIRE_BACKENDS`: then the block fails with the reason.
  *
  * @example
  * describeEachBackend('Conv2d', (backend) => {
@@ -48,8 +52,12 @@ export function describeEachBackend(name: string, fn: (backend: string) => void)
     const title = `${name} [${backend}]`;
     // Probing is async, so it runs while vitest collects this (async) suite.
     describe(title, async () => {
+      const suite = getCurrentSuite().suite;
       const reason = await whyUnavailable(backend);
       if (reason !== undefined && !requiredBackends().includes(backend)) {
+        // For SkippedBackendsReporter, which prints the reasons at the end of the run.
+        const meta: SkippedBackendMeta = { backend, reason };
+        if (suite !== undefined) (suite.meta as Record<string, unknown>)[SKIPPED_BACKEND_META] = meta;
         describe.skip(`skipped, ${backend} unavailable: ${reason}`, () => fn(backend));
         return;
       }
