@@ -1,5 +1,4 @@
 import { beforeAll, describe, it } from 'vitest';
-import { getCurrentSuite } from 'vitest/suite';
 import { initBackend } from '../init-backend';
 import { SKIPPED_BACKEND_META, type SkippedBackendMeta } from './skip-report';
 
@@ -52,13 +51,12 @@ export function describeEachBackend(name: string, fn: (backend: string) => void)
     const title = `${name} [${backend}]`;
     // Probing is async, so it runs while vitest collects this (async) suite.
     describe(title, async () => {
-      const suite = getCurrentSuite().suite;
       const reason = await whyUnavailable(backend);
       if (reason !== undefined && !requiredBackends().includes(backend)) {
-        // For SkippedBackendsReporter, which prints the reasons at the end of the run.
-        const meta: SkippedBackendMeta = { backend, reason };
-        if (suite !== undefined) (suite.meta as Record<string, unknown>)[SKIPPED_BACKEND_META] = meta;
-        describe.skip(`skipped, ${backend} unavailable: ${reason}`, () => fn(backend));
+        // The suite's meta is for SkippedBackendsReporter, which prints the reasons at the end of the run.
+        const skipped: SkippedBackendMeta = { backend, reason };
+        const meta = { [SKIPPED_BACKEND_META]: skipped } as object;
+        describe.skip(`skipped, ${backend} unavailable: ${reason}`, { meta }, () => fn(backend));
         return;
       }
       if (reason !== undefined) {
