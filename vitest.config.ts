@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { SkippedBackendsReporter } from './packages/backend/src/testing/skip-report';
+import { SkippedBackendsReporter } from './packages/backend/src/testing/skip-report.ts';
 
 const pkgs = ['backend', 'init', 'core', 'data', 'norms', 'regularization', 'augment'];
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));

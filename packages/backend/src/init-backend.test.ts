@@ -19,6 +19,13 @@ import { cpuKernels } from './kernels';
 
 const quiet = () => {};
 
+/** A MathBackendCPU without tfjs's "install tfjs-node" banner, as convkit's cpu record makes it. */
+function quietCpu(): MathBackendCPU {
+  const cpu = new MathBackendCPU();
+  (cpu as unknown as { firstUse: boolean }).firstUse = false;
+  return cpu;
+}
+
 function unavailable(name: string, reason: string, priority = 10): Backend {
   return {
     specificationVersion: 1,
@@ -161,7 +168,7 @@ describe('initBackend kernels', () => {
     isAvailable: vi.fn(async () => ({ available: true })),
     init: vi.fn(async () => {
       // Stands in for a tfjs backend package: a backend plus its own (here: naive) Square kernel.
-      registerBackend('fake-k', () => new MathBackendCPU());
+      registerBackend('fake-k', quietCpu);
       registerKernel(tfjsSquare);
     }),
   };
@@ -207,7 +214,7 @@ describe('initBackend kernels', () => {
       name: 'fake-wrong',
       kernels: [{ kernelName: 'Square', backendName: 'cpu', kernelFunc: squarePlus(1) }],
       init: async () => {
-        registerBackend('fake-wrong', () => new MathBackendCPU());
+        registerBackend('fake-wrong', quietCpu);
       },
     };
     const registry2 = createBackendRegistry([wrong]);
@@ -227,7 +234,7 @@ describe('initBackend on a backend that already started', () => {
       initOptions: ['wasmThreads', 'wasmPaths'],
       isAvailable: vi.fn(async () => ({ available: true })),
       init: vi.fn(async () => {
-        registerBackend('fake-opts', () => new MathBackendCPU());
+        registerBackend('fake-opts', quietCpu);
       }),
     };
     const registry = createBackendRegistry([record, cpuBackend]);
