@@ -6,5 +6,8 @@ export {
   type ConformanceCase,
   type ConformanceOptions,
   conformanceCases,
+  conformanceTrainingStep,
+  evaluateConformanceCase,
+  maxScaledError,
   runConformanceSuite,
 } from './testing/conformance';
