@@ -1,6 +1,6 @@
 import { Rng } from '@convkit/backend';
+import { testKernelCoverage } from '@convkit/backend/testing';
 import { ModuleRegistry } from '@convkit/core';
-import { testKernelCoverage } from '@convkit/core/testing';
 import { grad, mul, sum, type Tensor } from '@tensorflow/tfjs-core';
 import { BatchNorm, BatchNorm1d, BatchNorm2d } from './batch-norm';
 import { createNorm, normNames } from './create-norm';

@@ -1,7 +1,6 @@
 import { countLaunches, Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import type { Module } from '@convkit/core';
-import { expectClose } from '@convkit/core/testing';
 import {
   dispose,
   keep,
