@@ -7,7 +7,7 @@ import { createNorm, normNames } from './create-norm';
 import { GroupNorm } from './group-norm';
 import { InstanceNorm2d } from './instance-norm';
 import { LayerNorm, LayerNorm2d } from './layer-norm';
-import { moments, normalizeWith } from './moments';
+import { moments, normalizeWith } from './ops/moments';
 import { registerNorms } from './registry';
 
 // Every kernel the norms use, in training (batch statistics, running-stat updates) and evaluation

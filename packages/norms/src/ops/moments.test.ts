@@ -15,7 +15,8 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { moments, normalize } from './moments';
+import { moments } from './moments';
+import { normalize } from './normalize';
 
 /** Float64 reference: per-channel mean, biased variance and standardized values of [rows, C] data. */
 function reference(values: Float32Array, channels: number, eps: number) {
