@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describeEachBackend } from '@convkit/backend/testing';
-import { expectClose } from '@convkit/core/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { dispose, grad, memory, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { labelSmoothingCrossEntropy } from './label-smoothing';
