@@ -32,6 +32,32 @@ function dataset(
   return { data: parts.flat(), parts };
 }
 
+/**
+ * Seeded uint8 pixels of `shape` (MNIST-like: mostly 0 with bright strokes; CIFAR-like: anywhere in
+ * 0..255) and their float64 statistics after /255, made once per shape for every backend's pass.
+ */
+const batchesByShape = new Map<string, { px: Uint8Array; ref: { mean: number[]; std: number[] } }>();
+function pixelBatch(shape: number[]): { px: Uint8Array; ref: { mean: number[]; std: number[] } } {
+  const key = shape.join('x');
+  let batch = batchesByShape.get(key);
+  if (batch === undefined) {
+    const r = new Rng(7);
+    const size = shape.reduce((a, b) => a * b, 1);
+    const c = shape[3] as number;
+    const pixel = () => Math.floor(r.uniform() * 256);
+    const px = Uint8Array.from({ length: size }, c === 1 ? () => (r.uniform() < 0.8 ? 0 : pixel()) : pixel);
+    batch = {
+      px,
+      ref: reference(
+        Array.from(px, (v) => v / 255),
+        c,
+      ),
+    };
+    batchesByShape.set(key, batch);
+  }
+  return batch;
+}
+
 describeEachBackend('channel statistics', (backend) => {
   it('streams tensor batches of unequal size (Chan merge) and matches a two-pass reference', async () => {
     const before = memory().numTensors;
@@ -86,16 +112,9 @@ describeEachBackend('channel statistics', (backend) => {
     ['400 CIFAR-like images', [400, 32, 32, 3]],
   ] as [string, number[]][]) {
     it(`a batch of ${label} matches float64 to 1e-6 relative`, async () => {
-      const r = new Rng(7);
-      const size = shape.reduce((a, b) => a * b, 1);
-      // Pixels as uint8: MNIST-like mostly 0 with bright strokes; CIFAR-like anywhere in 0..255.
-      const c = shape[3];
-      const pixel = () => Math.floor(r.uniform() * 256);
-      const px = Uint8Array.from({ length: size }, c === 1 ? () => (r.uniform() < 0.8 ? 0 : pixel()) : pixel);
-      const ref = reference(
-        Array.from(px, (v) => v / 255),
-        c,
-      );
+      const { px, ref } = pixelBatch(shape);
+      const c = shape[3] as number;
+      const size = px.length;
       const before = memory().numTensors;
       const x = tensor(px, shape, 'int32');
       const got = await new ChannelStats({ scale: 1 / 255 }).updateAsync(x);
