@@ -1,31 +1,29 @@
 // Runs every (job, backend) of the benchmark in its own child process, prints the markdown tables
 // and writes them to RESULTS.md.
-//   pnpm bench                                                # from the repository root
-//   tsx run.ts --backends cpu,wasm --jobs norms --no-write    # a subset, without touching RESULTS.md
+//   pnpm bench                                 # from the repository root
+//   pnpm bench --jobs norms --backends wasm    # a subset: printed, RESULTS.md left alone
+//   pnpm bench --help
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { backends as registry } from '@convkit/backend';
-import { BACKENDS, type ChildResult, JOBS, type Job } from './src/cases';
+import type { ChildResult } from './src/cases';
+import { parseBenchArgs } from './src/cli';
 import { machineInfo, resultsMarkdown } from './src/report';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({
-  options: {
-    backends: { type: 'string', default: BACKENDS.join(',') },
-    jobs: { type: 'string', default: JOBS.join(',') },
-    'no-write': { type: 'boolean', default: false },
-    'timeout-s': { type: 'string', default: '240' },
-  },
-});
-const backends = values.backends.split(',').filter((b) => b !== '');
-const jobs = values.jobs.split(',').filter((j) => j !== '') as Job[];
-const unknown = jobs.filter((j) => !JOBS.includes(j));
-if (unknown.length > 0) throw new Error(`unknown job(s) ${unknown.join(', ')}; known: ${JOBS.join(', ')}`);
-const timeout = 1000 * Number(values['timeout-s']);
+const parsed = parseBenchArgs(process.argv.slice(2), registry.names());
+if ('help' in parsed) {
+  console.log(parsed.help);
+  process.exit(0);
+}
+if ('error' in parsed) {
+  console.error(`bench: ${parsed.error}`);
+  process.exit(2);
+}
+const { backends, jobs, timeoutMs: timeout, write, subset } = parsed.options;
 const loadAtStart = loadavg()[0];
 const started = performance.now();
 const tmp = mkdtempSync(join(tmpdir(), 'convkit-bench-'));
@@ -66,7 +64,9 @@ rmSync(tmp, { recursive: true, force: true });
 const machine = { ...machineInfo(loadAtStart), seconds: (performance.now() - started) / 1000 };
 const markdown = resultsMarkdown(results, backends, machine);
 console.log(`\n${markdown}`);
-if (!values['no-write']) {
+if (write) {
   writeFileSync(join(here, 'RESULTS.md'), markdown);
   console.log('written to bench/RESULTS.md');
+} else if (subset) {
+  console.log('a subset run: bench/RESULTS.md (the full run) is left alone');
 }

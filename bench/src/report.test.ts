@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CASES, type ChildResult } from './cases';
+import { CASES, type ChildResult, NORM_CASES } from './cases';
 import { machineInfo, resultsMarkdown, resultsTable } from './report';
 import { formatTiming } from './table';
 
@@ -39,27 +39,17 @@ describe('report', () => {
     expect(formatTiming(timing(31_000, false))).toBe('31.00 s †');
   });
 
-  it('tabulates medians, ratios and unsupported cases', () => {
+  it('tabulates medians, ratios and unsupported cases, with a column for each library that ran', () => {
     const table = resultsTable(results, ['wasm', 'webgpu']);
     const rows = table.split('\n').map((r) => r.split('|').map((c) => c.trim()));
-    expect(rows[0].slice(1, 7)).toEqual([
+    expect(rows[0].slice(1, 6)).toEqual([
       'case',
       'backend',
       'convkit',
       'tfjs-layers',
       'convkit / tfjs-layers',
-      'tfjs-layers + convkit kernels',
     ]);
-    expect(rows).toContainEqual([
-      '',
-      'conv2d forward',
-      'wasm',
-      '2.0 ms',
-      '4.0 ms',
-      '0.50',
-      '– (not run)',
-      '',
-    ]);
+    expect(rows).toContainEqual(['', 'conv2d forward', 'wasm', '2.0 ms', '4.0 ms', '0.50', '']);
     expect(rows).toContainEqual([
       '',
       'MNIST CNN train step',
@@ -67,25 +57,62 @@ describe('report', () => {
       '80.0 ms',
       'unsupported (no Conv2DBackpropFilter kernel)',
       '–',
-      '– (not run)',
       '',
     ]);
     expect(rows.find((r) => r[1] === 'conv2d forward' && r[2] === 'webgpu')?.[3]).toBe('error: no adapter');
+    // No library ran the backward case on wasm: no row for it (webgpu's shows the job's error).
+    expect(rows.find((r) => r[1] === CASES.convBackward && r[2] === 'wasm')).toBeUndefined();
+    expect(rows.find((r) => r[1] === CASES.convBackward && r[2] === 'webgpu')?.[3]).toBe('error: no adapter');
     // Padded: every line has the same length.
     expect(new Set(table.split('\n').map((r) => r.length)).size).toBe(1);
+    const kernels: ChildResult = { job: 'tfjs-layers+kernels', backend: 'wasm', cases: [] };
+    expect(resultsTable([...results, kernels], ['wasm']).split('\n')[0]).toContain(
+      'tfjs-layers + convkit kernels',
+    );
   });
 
-  it('writes the machine and the notes', () => {
+  it('writes the machine and the notes, and only the sections of the jobs that ran', () => {
     const md = resultsMarkdown(results, ['wasm'], { ...machineInfo(0), load: [0, 0] });
     expect(md).toMatch(/^# convkit benchmarks\n\nMachine: .+, \d+ cores, Node v\d+/);
     expect(md).toContain('- convkit on wasm: backend: wasm (SIMD on)');
     expect(md).toContain('- convkit on webgpu: could not start: no adapter');
     expect(md).not.toContain('machine was busy');
     expect(md).not.toContain('software adapter');
-    for (const section of ['convkit vs tfjs-layers', 'Norms', 'ResNet block', 'Augmentation', 'Notes']) {
-      expect(md).toMatch(new RegExp(`^## ${section}`, 'm'));
+    expect(md).toMatch(/^## convkit vs tfjs-layers/m);
+    expect(md).toMatch(/^## Notes/m);
+    for (const section of ['Norms', 'ResNet block', 'Fused', 'Augmentation']) {
+      expect(md).not.toMatch(new RegExp(`^## ${section}`, 'm'));
     }
-    expect(md).toContain('Target (augmentation < 20% of the train step on wasm): not measured.');
+    expect(md).not.toContain('- Norms: forward+backward');
+  });
+
+  it('a subset run (convkit on wasm) prints no "not run" cell', () => {
+    const convkit: ChildResult = {
+      job: 'convkit',
+      backend: 'wasm',
+      cases: Object.values(CASES).map((name) => ({ name, timing: timing(5) })),
+    };
+    const md = resultsMarkdown([convkit], ['wasm'], { ...machineInfo(0), load: [0, 0] });
+    expect(md).not.toContain('not run');
+    expect(md.match(/^\| .+ \| wasm +\| +5\.0 ms \|$/gm)).toHaveLength(3);
+  });
+
+  it('a norms-only run prints the norm tables and nothing of the other jobs', () => {
+    const norms: ChildResult = {
+      job: 'norms',
+      backend: 'wasm',
+      detail: 'backend: wasm (SIMD on)',
+      cases: [{ name: NORM_CASES.conv, timing: timing(800) }],
+    };
+    const md = resultsMarkdown([norms], ['wasm'], { ...machineInfo(0), load: [0, 0] });
+    expect(md).toContain('- norms on wasm: backend: wasm (SIMD on)');
+    expect(md).toMatch(/^## Norms next to the conv before them/m);
+    expect(md).toMatch(/^## ResNet block with each norm/m);
+    for (const section of ['convkit vs tfjs-layers', 'Fused', 'Augmentation']) {
+      expect(md).not.toMatch(new RegExp(`^## ${section}`, 'm'));
+    }
+    expect(md).not.toContain('convkit / tfjs-layers < 1');
+    expect(md).not.toContain('Target (augmentation');
   });
 
   it('flags a software WebGPU adapter and a busy machine', () => {

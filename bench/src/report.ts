@@ -10,6 +10,8 @@ import {
   NORM_CASES,
   NORM_INPUT,
   TRAIN_BATCH,
+  VARIANTS,
+  type Variant,
 } from './cases';
 import { blockTable, fusedTable, normTable } from './norm-report';
 import { cell, cellText, markdownTable, ratioText } from './table';
@@ -44,15 +46,22 @@ export function machineInfo(loadAtStart: number): Machine {
   };
 }
 
-/** convkit vs tfjs-layers as a markdown table, one row per (case, backend), with their ratio. */
+/**
+ * convkit vs tfjs-layers as a markdown table, one row per (case, backend), with their ratio. Only the
+ * libraries that ran get a column, and only the (case, backend) pairs that ran a row (all, when
+ * `results` holds none of them).
+ */
 export function resultsTable(results: readonly ChildResult[], backends: readonly string[]): string {
+  const ran = VARIANTS.filter((v) => results.some((r) => r.job === v));
+  const shown = new Set<Variant>(ran.length > 0 ? ran : VARIANTS);
+  const ratio = shown.has('convkit') && shown.has('tfjs-layers');
   const header = [
     'case',
     'backend',
-    'convkit',
-    'tfjs-layers',
-    'convkit / tfjs-layers',
-    'tfjs-layers + convkit kernels',
+    ...(shown.has('convkit') ? ['convkit'] : []),
+    ...(shown.has('tfjs-layers') ? ['tfjs-layers'] : []),
+    ...(ratio ? ['convkit / tfjs-layers'] : []),
+    ...(shown.has('tfjs-layers+kernels') ? ['tfjs-layers + convkit kernels'] : []),
   ];
   const rows: string[][] = [];
   for (const name of Object.values(CASES)) {
@@ -60,7 +69,16 @@ export function resultsTable(results: readonly ChildResult[], backends: readonly
       const ck = cell(results, 'convkit', backend, name);
       const tl = cell(results, 'tfjs-layers', backend, name);
       const tk = cell(results, 'tfjs-layers+kernels', backend, name);
-      rows.push([name, backend, cellText(ck), cellText(tl), ratioText(ck, tl), cellText(tk)]);
+      const cells = [ck, tl, tk].filter((_, i) => shown.has(VARIANTS[i]));
+      if (ran.length > 0 && cells.every((c) => c.skipped === 'not run')) continue;
+      rows.push([
+        name,
+        backend,
+        ...(shown.has('convkit') ? [cellText(ck)] : []),
+        ...(shown.has('tfjs-layers') ? [cellText(tl)] : []),
+        ...(ratio ? [ratioText(ck, tl)] : []),
+        ...(shown.has('tfjs-layers+kernels') ? [cellText(tk)] : []),
+      ]);
     }
   }
   return markdownTable(header, rows, 2);
@@ -72,54 +90,73 @@ export function resultsMarkdown(
   backends: readonly string[],
   machine: Machine,
 ): string {
-  const details = results
-    .filter((r) => r.error !== undefined || r.job === 'convkit' || r.job === 'tfjs-layers+kernels')
-    .map(
-      (r) =>
-        `- ${r.job} on ${r.backend}: ${r.error === undefined ? r.detail : `could not start: ${r.error}`}`,
-    );
+  // The convkit and kernel jobs' details (backend report, kernels) and every error; a subset run
+  // without those jobs lists each job it ran.
+  const described = results.filter(
+    (r) => r.error !== undefined || r.job === 'convkit' || r.job === 'tfjs-layers+kernels',
+  );
+  const details = (described.length > 0 ? described : results.filter((r) => r.detail !== undefined)).map(
+    (r) => `- ${r.job} on ${r.backend}: ${r.error === undefined ? r.detail : `could not start: ${r.error}`}`,
+  );
   const software = results.some(
     (r) => r.backend === 'webgpu' && /llvmpipe|lavapipe|software|SwiftShader/i.test(r.detail ?? ''),
   );
+  const ran = (jobs: readonly string[]) => results.some((r) => jobs.includes(r.job));
+  // A subset run (--jobs, --backends) shows only the tables, and notes, of the jobs that ran.
+  const compared = ran(VARIANTS) || results.length === 0;
+  const normsRan = ran(['norms']) || results.length === 0;
+  const augmentRan = ran(['augment']) || results.length === 0;
   const notes = [
     '- Medians of 3 to 15 timed runs (~2 s per case) after warm-up (2 runs, 1 if a run takes over 1 s);',
     '  on webgpu the norm, block and augmentation cases take 1 warm-up and 2 or 3 timed runs.',
     '  † marks a cpu/wasm case whose first run took over 10 s: that single cold run is shown. On webgpu',
     '  (shader compilation) the first run is always a warm-up. Each run ends with a read-back, so queued GPU',
     '  work is included. "skipped (too slow)": cpu (plain JS) would take tens of seconds per run there.',
-    `- ${CASES.convForward} and ${CASES.convBackward}: the second conv of the example's CNN,`,
-    `  x [${CONV.batch}, ${CONV.size}, ${CONV.size}, ${CONV.inChannels}] → ${CONV.kernel}×${CONV.kernel}, ${CONV.outChannels} filters, 'same', with bias; the backward`,
-    '  pass is the gradient of sum(conv(x)) w.r.t. W, b and x, so it includes the Sum gradient (dy broadcast',
-    '  to the output shape) besides the two conv backprops;',
-    `  ${CASES.trainStep}: forward, cross-entropy, backward and an Adam update of the example's CNN`,
-    `  (Conv 1→8 5×5, pool, Conv 8→16 5×5, pool, Linear 784→10) on ${TRAIN_BATCH} MNIST images; tfjs-layers runs`,
-    '  the same network with `trainOnBatch` (softmax + categorical cross-entropy).',
-    '- convkit / tfjs-layers < 1: convkit is faster.',
-    "- Each (job, backend) runs in its own child process, so convkit's kernels and gradients and",
-    "  tfjs-layers' (its Node bundle registers tfjs's gradients when imported) never replace one another.",
-    '  "tfjs-layers" is tfjs alone. "tfjs-layers + convkit kernels" registers convkit\'s kernels for that',
-    "  backend (listed above) by hand, with tfjs-layers' own gradients: tfjs-backend-wasm 4.22 has no",
-    '  Conv2DBackpropFilter, so tfjs-layers can train conv nets on wasm only with it; on cpu convkit replaces',
-    '  the slow element-by-element filter gradient.',
-    `- Norms: forward+backward (loss Σ y·r for a fixed random r, gradients w.r.t. x and every parameter) of`,
-    `  @convkit/norms layers in training mode on x [${NORM_INPUT.join(', ')}], next to the ${NORM_CASES.conv} conv with bias`,
-    '  that precedes them in a ResNet stage; "÷ conv" is norm / conv. LayerNorm [H, W, C] has PyTorch\'s',
-    '  elementwise affine of shape [H, W, C]; LayerNorm2d normalizes over C per position (ConvNeXt);',
-    '  GroupNorm has 32 groups of 2 channels.',
-    `- ResNet block: Residual(Sequential(Conv2d 3×3 64→64, norm, ReLU, Conv2d 3×3 64→64, norm)) + identity`,
-    `  skip, forward+backward as above on x [${BLOCK_INPUT.join(', ')}], norms from \`createNorm\` with affine`,
-    "  parameters (LayerNorm is createNorm('layer'): statistics over H, W, C per sample, per-channel affine,",
-    '  i.e. GroupNorm with 1 group); "÷ no norm" is block / the same block without norms.',
-    '- Fused vs composed: on webgpu the norms run on the fused normalization kernels of @convkit/backend',
-    '  (`normalize-webgpu.ts`; the default, `fused: true`); "composed ops" is the same layer with',
-    '  `fused: false` (tfjs ops: Sub, Mul, BatchMatMul-based means, …). Launches: GPU programs one',
-    '  forward+backward starts (`countLaunches`), loss included; on a real GPU each costs ~0.2 ms of',
-    '  overhead whatever its size. Other backends have no fused kernels.',
-    `- Augmentation: \`defaultTrainPipeline\` of @convkit/augment (pad-4 crop + horizontal flip, colour jitter,`,
-    `  normalize, random erasing p 0.25; CIFAR-10 / Fashion-MNIST statistics) on ${AUGMENT_BATCH} random images in`,
-    `  [0, 1]; train step: forward, cross-entropy, backward and Adam of the example's CNN (for 32×32×3 with 3`,
-    '  input channels and Linear 1024→10) on the same batch.',
   ];
+  if (compared) {
+    notes.push(
+      `- ${CASES.convForward} and ${CASES.convBackward}: the second conv of the example's CNN,`,
+      `  x [${CONV.batch}, ${CONV.size}, ${CONV.size}, ${CONV.inChannels}] → ${CONV.kernel}×${CONV.kernel}, ${CONV.outChannels} filters, 'same', with bias; the backward`,
+      '  pass is the gradient of sum(conv(x)) w.r.t. W, b and x, so it includes the Sum gradient (dy broadcast',
+      '  to the output shape) besides the two conv backprops;',
+      `  ${CASES.trainStep}: forward, cross-entropy, backward and an Adam update of the example's CNN`,
+      `  (Conv 1→8 5×5, pool, Conv 8→16 5×5, pool, Linear 784→10) on ${TRAIN_BATCH} MNIST images; tfjs-layers runs`,
+      '  the same network with `trainOnBatch` (softmax + categorical cross-entropy).',
+      '- convkit / tfjs-layers < 1: convkit is faster.',
+      "- Each (job, backend) runs in its own child process, so convkit's kernels and gradients and",
+      "  tfjs-layers' (its Node bundle registers tfjs's gradients when imported) never replace one another.",
+      '  "tfjs-layers" is tfjs alone. "tfjs-layers + convkit kernels" registers convkit\'s kernels for that',
+      "  backend (listed above) by hand, with tfjs-layers' own gradients: tfjs-backend-wasm 4.22 has no",
+      '  Conv2DBackpropFilter, so tfjs-layers can train conv nets on wasm only with it; on cpu convkit replaces',
+      '  the slow element-by-element filter gradient.',
+    );
+  }
+  if (normsRan) {
+    notes.push(
+      `- Norms: forward+backward (loss Σ y·r for a fixed random r, gradients w.r.t. x and every parameter) of`,
+      `  @convkit/norms layers in training mode on x [${NORM_INPUT.join(', ')}], next to the ${NORM_CASES.conv} conv with bias`,
+      '  that precedes them in a ResNet stage; "÷ conv" is norm / conv. LayerNorm [H, W, C] has PyTorch\'s',
+      '  elementwise affine of shape [H, W, C]; LayerNorm2d normalizes over C per position (ConvNeXt);',
+      '  GroupNorm has 32 groups of 2 channels.',
+      `- ResNet block: Residual(Sequential(Conv2d 3×3 64→64, norm, ReLU, Conv2d 3×3 64→64, norm)) + identity`,
+      `  skip, forward+backward as above on x [${BLOCK_INPUT.join(', ')}], norms from \`createNorm\` with affine`,
+      "  parameters (LayerNorm is createNorm('layer'): statistics over H, W, C per sample, per-channel affine,",
+      '  i.e. GroupNorm with 1 group); "÷ no norm" is block / the same block without norms.',
+      '- Fused vs composed: on webgpu the norms run on the fused normalization kernels of @convkit/backend',
+      '  (`kernels/Norm*.ts`; the default, `fused: true`); "composed ops" is the same layer with',
+      '  `fused: false` (tfjs ops: Sub, Mul, BatchMatMul-based means, …). Launches: GPU programs one',
+      '  forward+backward starts (`countLaunches`), loss included; on a real GPU each costs ~0.2 ms of',
+      '  overhead whatever its size. Other backends have no fused kernels.',
+    );
+  }
+  if (augmentRan) {
+    notes.push(
+      `- Augmentation: \`defaultTrainPipeline\` of @convkit/augment (pad-4 crop + horizontal flip, colour jitter,`,
+      `  normalize, random erasing p 0.25; CIFAR-10 / Fashion-MNIST statistics) on ${AUGMENT_BATCH} random images in`,
+      `  [0, 1]; train step: forward, cross-entropy, backward and Adam of the example's CNN (for 32×32×3 with 3`,
+      '  input channels and Linear 1024→10) on the same batch.',
+    );
+  }
   if (software) {
     notes.push(
       '- **webgpu here is a software adapter (Mesa lavapipe/llvmpipe on the CPU, chosen by name with',
@@ -135,6 +172,26 @@ export function resultsMarkdown(
     );
   }
   const took = machine.seconds === undefined ? '' : ` The run took ${(machine.seconds / 60).toFixed(1)} min.`;
+  const sections: string[][] = [];
+  if (compared) sections.push(['## convkit vs tfjs-layers', '', resultsTable(results, backends)]);
+  if (normsRan) {
+    sections.push(
+      ['## Norms next to the conv before them', '', normTable(results, backends)],
+      ['## ResNet block with each norm', '', blockTable(results, backends)],
+    );
+    if (backends.includes('webgpu')) {
+      sections.push(['## Fused norm kernels vs composed ops (webgpu)', '', fusedTable(results)]);
+    }
+  }
+  if (augmentRan) {
+    sections.push([
+      '## Augmentation next to a train step',
+      '',
+      augmentTable(results, backends),
+      '',
+      augmentTarget(results),
+    ]);
+  }
   return [
     '# convkit benchmarks',
     '',
@@ -145,28 +202,7 @@ export function resultsMarkdown(
     '',
     ...details,
     '',
-    '## convkit vs tfjs-layers',
-    '',
-    resultsTable(results, backends),
-    '',
-    '## Norms next to the conv before them',
-    '',
-    normTable(results, backends),
-    '',
-    '## ResNet block with each norm',
-    '',
-    blockTable(results, backends),
-    '',
-    '## Fused norm kernels vs composed ops (webgpu)',
-    '',
-    fusedTable(results),
-    '',
-    '## Augmentation next to a train step',
-    '',
-    augmentTable(results, backends),
-    '',
-    augmentTarget(results),
-    '',
+    ...sections.flatMap((section) => [...section, '']),
     '## Notes',
     '',
     ...notes,

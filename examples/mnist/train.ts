@@ -1,16 +1,23 @@
 // Trains a small CNN on MNIST on the best backend available and prints the test accuracy.
-//   pnpm start                              # from the repository root (builds first)
+//   pnpm start                              # from the repository root (tsx runs the sources: no build)
 //   tsx train.ts --backend wasm --epochs 2  # or CONVKIT_BACKEND=wasm
 //   tsx train.ts --limit 2000 --epochs 1    # a quick smoke run
+//   tsx train.ts --backend wasm --record    # the default run, written to result.json (the READMEs quote it)
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatReport, initBackend } from '@convkit/backend';
 import { loadMnist, slice } from '@convkit/data';
 import { Progress } from './src/progress';
 import { createMnistCnn, evaluate, TRAIN_DEFAULTS, train } from './src/train-lib';
 
-const usage = `usage: tsx train.ts [--backend webgpu|wasm|cpu] [--epochs 2] [--limit N] [--batch-size 64] [--lr 0.002] [--seed 0]
+const usage = `usage: tsx train.ts [--backend webgpu|wasm|cpu] [--epochs 2] [--limit N] [--batch-size 64] [--lr 0.002] [--seed 0] [--record]
   --backend  force a backend (no fallback); default: $CONVKIT_BACKEND, else the best available
-  --limit    train on the first N training images and test on the first N test images`;
+  --limit    train on the first N training images and test on the first N test images
+  --record   write the result to examples/mnist/result.json (default options only; the READMEs quote it)`;
+
+/** The measured run the READMEs quote (scripts/readme-numbers.test.ts checks that they do). */
+const RESULT_FILE = new URL('./result.json', import.meta.url);
 
 function numberArg(values: Record<string, unknown>, name: string, fallback: number): number {
   const raw = values[name];
@@ -33,6 +40,7 @@ async function main(): Promise<void> {
       'batch-size': { type: 'string' },
       lr: { type: 'string' },
       seed: { type: 'string' },
+      record: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -45,6 +53,16 @@ async function main(): Promise<void> {
   const lr = numberArg(values, 'lr', TRAIN_DEFAULTS.lr);
   const limit = numberArg(values, 'limit', Number.POSITIVE_INFINITY);
   const seed = values.seed === undefined ? TRAIN_DEFAULTS.seed : Number(values.seed);
+  const defaults =
+    epochs === TRAIN_DEFAULTS.epochs &&
+    batchSize === TRAIN_DEFAULTS.batchSize &&
+    lr === TRAIN_DEFAULTS.lr &&
+    seed === TRAIN_DEFAULTS.seed &&
+    limit === Number.POSITIVE_INFINITY;
+  if (values.record && !defaults) {
+    throw new Error(`--record writes the README's numbers: it takes the default options only\n${usage}`);
+  }
+  const loadAtStart = loadavg()[0];
 
   const backend = values.backend ?? (process.env.CONVKIT_BACKEND || undefined);
   // Without a backend named, a software WebGPU adapter (CPU-emulated, ~30× slower than wasm here) is
@@ -87,6 +105,26 @@ async function main(): Promise<void> {
       `(${result.steps} steps, ${perStep.toFixed(1)} ms/step)`,
   );
   model.dispose();
+  if (values.record) {
+    const record = {
+      command: `pnpm start -- --backend ${report.name} --record`,
+      backend: report.name,
+      epochs,
+      trainImages: trainSet.count,
+      testImages: testSet.count,
+      accuracyPercent: Number((100 * accuracy).toFixed(2)),
+      correct: Math.round(accuracy * testSet.count),
+      trainSeconds: Number(result.seconds.toFixed(1)),
+      msPerStep: Number(perStep.toFixed(1)),
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+      loadAverage: `${loadAtStart.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
+      date: new Date().toISOString().slice(0, 10),
+    };
+    writeFileSync(RESULT_FILE, `${JSON.stringify(record, null, 2)}\n`);
+    console.log(`written to examples/mnist/result.json`);
+  }
 }
 
 main().then(

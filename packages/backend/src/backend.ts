@@ -65,7 +65,18 @@ export interface Backend {
   readonly priority: number;
   isAvailable(): Promise<Availability>;
   init(options: BackendInitOptions): Promise<void>;
+  /**
+   * Optional: the `BackendInitOptions` that `init` reads. They take effect only when the backend starts;
+   * `initBackend` reports a different value passed after that as ignored.
+   */
+  readonly initOptions?: readonly (keyof BackendInitOptions)[];
   readonly kernels: readonly KernelConfig[];
+  /**
+   * Optional: why this backend will not run with `options` although it is available — webgpu on a
+   * software adapter without `allowSoftwareGpu` — or `undefined`. `initBackend` asks every time it
+   * picks the backend: before its first `init` and before each later re-selection.
+   */
+  refusal?(options: BackendInitOptions): Promise<string | undefined>;
   /** Optional: machine details for the report, called after the backend is active. */
   capabilities?(): Promise<BackendCapabilities>;
 }

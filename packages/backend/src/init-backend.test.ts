@@ -19,6 +19,13 @@ import { cpuKernels } from './kernels';
 
 const quiet = () => {};
 
+/** A MathBackendCPU without tfjs's "install tfjs-node" banner, as convkit's cpu record makes it. */
+function quietCpu(): MathBackendCPU {
+  const cpu = new MathBackendCPU();
+  (cpu as unknown as { firstUse: boolean }).firstUse = false;
+  return cpu;
+}
+
 function unavailable(name: string, reason: string, priority = 10): Backend {
   return {
     specificationVersion: 1,
@@ -161,7 +168,7 @@ describe('initBackend kernels', () => {
     isAvailable: vi.fn(async () => ({ available: true })),
     init: vi.fn(async () => {
       // Stands in for a tfjs backend package: a backend plus its own (here: naive) Square kernel.
-      registerBackend('fake-k', () => new MathBackendCPU());
+      registerBackend('fake-k', quietCpu);
       registerKernel(tfjsSquare);
     }),
   };
@@ -207,12 +214,56 @@ describe('initBackend kernels', () => {
       name: 'fake-wrong',
       kernels: [{ kernelName: 'Square', backendName: 'cpu', kernelFunc: squarePlus(1) }],
       init: async () => {
-        registerBackend('fake-wrong', () => new MathBackendCPU());
+        registerBackend('fake-wrong', quietCpu);
       },
     };
     const registry2 = createBackendRegistry([wrong]);
     await expect(initBackend({ registry: registry2, backend: 'fake-wrong', strict: true })).rejects.toThrow(
       /kernel Square is for backend "cpu" but listed in "fake-wrong"/,
     );
+  });
+});
+
+describe('initBackend on a backend that already started', () => {
+  it('warns about, and reports, init options that can no longer take effect', async () => {
+    const record: Backend = {
+      specificationVersion: 1,
+      name: 'fake-opts',
+      priority: 0,
+      kernels: [],
+      initOptions: ['wasmThreads', 'wasmPaths'],
+      isAvailable: vi.fn(async () => ({ available: true })),
+      init: vi.fn(async () => {
+        registerBackend('fake-opts', quietCpu);
+      }),
+    };
+    const registry = createBackendRegistry([record, cpuBackend]);
+    const warn = vi.fn();
+    const first = await initBackend({ registry, backend: 'fake-opts', wasmThreads: 2, warn });
+    // The same value again, or none, changes nothing: no word.
+    const same = await initBackend({ registry, backend: 'fake-opts', wasmThreads: 2, warn });
+    const none = await initBackend({ registry, backend: 'fake-opts', warn });
+    for (const r of [first, same, none]) expect(r.ignored).toBeUndefined();
+    expect(warn).not.toHaveBeenCalled();
+
+    const other = await initBackend({
+      registry,
+      backend: 'fake-opts',
+      wasmThreads: 4,
+      wasmPaths: '/x/',
+      warn,
+    });
+    expect(other.name).toBe('fake-opts');
+    expect(other.ignored?.map((i) => i.option)).toEqual(['wasmThreads', 'wasmPaths']);
+    expect(other.ignored?.[0]?.reason).toBe(
+      'wasmThreads 4 was ignored: backend "fake-opts" had already started with 2, and it is read only when ' +
+        'the backend starts; pass it to the first initBackend call',
+    );
+    expect(other.ignored?.[1]?.reason).toMatch(/^wasmPaths "\/x\/" was ignored: .* started without it/);
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn).toHaveBeenCalledWith(`convkit: initBackend: ${other.ignored?.[0]?.reason}`);
+    expect(formatReport(other)).toContain('\nignored: wasmThreads 4 was ignored');
+    expect(record.init).toHaveBeenCalledTimes(1);
+    await initBackend({ backend: 'cpu' });
   });
 });

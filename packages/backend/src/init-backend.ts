@@ -32,11 +32,40 @@ export interface BackendReport {
   webgpu?: WebGpuCapabilities;
   /** convkit kernels registered on this backend (by this call or an earlier one). */
   kernelsAdded: string[];
+  /**
+   * Options of this call that had no effect because the backend had already started with other values
+   * (e.g. `wasmPaths` on a second call); each was also warned about. Absent when there are none.
+   */
+  ignored?: { option: string; reason: string }[];
 }
 
 interface Started {
   capabilities: BackendCapabilities;
   kernelsAdded: string[];
+  /** The init options the backend started with (those its record lists in `initOptions`). */
+  options: BackendInitOptions;
+}
+
+/** The `initOptions` of `record` that `options` sets to something else than the backend started with. */
+function ignoredOptions(
+  record: Backend,
+  state: Started,
+  options: BackendInitOptions,
+): { option: string; reason: string }[] {
+  return (record.initOptions ?? []).flatMap((key) => {
+    const now = options[key];
+    if (now === undefined || JSON.stringify(now) === JSON.stringify(state.options[key])) return [];
+    const was =
+      state.options[key] === undefined ? 'without it' : `with ${JSON.stringify(state.options[key])}`;
+    return [
+      {
+        option: key,
+        reason:
+          `${key} ${JSON.stringify(now)} was ignored: backend "${record.name}" had already started ${was}, ` +
+          'and it is read only when the backend starts; pass it to the first initBackend call',
+      },
+    ];
+  });
 }
 
 // One entry per tfjs backend name: the record's init and kernel registration happen once.
@@ -65,30 +94,28 @@ function registerKernels(record: Backend): string[] {
   return record.kernels.map((k) => k.kernelName);
 }
 
-async function start(record: Backend, options: BackendInitOptions): Promise<Started> {
+async function start(
+  record: Backend,
+  options: BackendInitOptions,
+): Promise<Started & { ignored: { option: string; reason: string }[] }> {
   let state = started.get(record.name);
-  if (
-    state !== undefined &&
-    record.name === 'webgpu' &&
-    !options.allowSoftwareGpu &&
-    state.capabilities.webgpu?.software
-  ) {
-    throw new Error(
-      `the WebGPU adapter is a software rasterizer; ask for it by name or pass allowSoftwareGpu: true`,
-    );
-  }
   if (state === undefined) {
     const availability = await record.isAvailable();
     if (!availability.available) throw new Error(availability.reason ?? 'isAvailable() returned false');
+  }
+  const refusal = await record.refusal?.(options);
+  if (refusal !== undefined) throw new Error(refusal);
+  if (state === undefined) {
     await record.init(options);
     const kernelsAdded = registerKernels(record);
     await select(record.name);
-    state = { capabilities: (await record.capabilities?.()) ?? {}, kernelsAdded };
+    const used = Object.fromEntries((record.initOptions ?? []).map((k) => [k, options[k]]));
+    state = { capabilities: (await record.capabilities?.()) ?? {}, kernelsAdded, options: used };
     started.set(record.name, state);
-  } else {
-    await select(record.name);
+    return { ...state, ignored: [] };
   }
-  return state;
+  await select(record.name);
+  return { ...state, ignored: ignoredOptions(record, state, options) };
 }
 
 async function select(name: string): Promise<void> {
@@ -120,11 +147,13 @@ async function initBackendNow(options: InitBackendOptions): Promise<BackendRepor
         skipped,
         ...structuredClone(state.capabilities),
         kernelsAdded: [...state.kernelsAdded],
+        ...(state.ignored.length > 0 ? { ignored: state.ignored } : {}),
       };
       if (skipped.length > 0) {
         const why = skipped.map((s) => `${s.name} (${s.reason})`).join('; ');
         (options.warn ?? console.warn)(`convkit: using backend "${record.name}"; skipped ${why}`);
       }
+      for (const i of state.ignored) (options.warn ?? console.warn)(`convkit: initBackend: ${i.reason}`);
       lastReport = report;
       return report;
     } catch (err) {
@@ -146,8 +175,9 @@ async function initBackendNow(options: InitBackendOptions): Promise<BackendRepor
  *
  * Tries `backend` (if given) then `preference` in order; an unavailable backend, or one whose init
  * fails, is skipped with its reason in `report.skipped` and a warning. With `strict` the first failure
- * throws. Calling again is cheap: a started backend is only re-selected with `tf.setBackend`.
- * Calls are serialized.
+ * throws. Calling again is cheap: a started backend is only re-selected with `tf.setBackend`; init
+ * options it started with cannot change, so a different `wasmPaths` / `wasmThreads` on a later call is
+ * warned about and listed in `report.ignored`. A start that failed can be retried. Calls are serialized.
  *
  * Options: `backend` (none), `preference` (`['webgpu', 'wasm', 'cpu']`, from the registry's priorities),
  * `strict` (`false`), `registry` (`backends`), `warn` (`console.warn`), `wasmPaths`, `wasmThreads`.
@@ -190,6 +220,7 @@ export function formatReport(report: BackendReport): string {
   }
   const lines = [head];
   for (const s of report.skipped) lines.push(`skipped: ${s.name}: ${s.reason}`);
+  for (const i of report.ignored ?? []) lines.push(`ignored: ${i.reason}`);
   if (report.kernelsAdded.length > 0) lines.push(`convkit kernels: ${report.kernelsAdded.join(', ')}`);
   return lines.join('\n');
 }

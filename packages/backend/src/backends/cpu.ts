@@ -1,3 +1,4 @@
+import { findBackend } from '@tensorflow/tfjs-core';
 import type { Backend } from '../backend';
 import { cpuKernels } from '../kernels';
 import { errorMessage, loadPackage } from './load';
@@ -21,5 +22,17 @@ export const cpuBackend: Backend = {
   },
   async init() {
     await load();
+    quietNodeBanner();
   },
 };
+
+/**
+ * tfjs-backend-cpu prints "Hi, looks like you are running TensorFlow.js in Node.js ... install our node
+ * backend" (tfjs-node) on its first tensor in Node, to every user, on every run. convkit does not run on
+ * tfjs-node, so the advice does not apply: clear the instance's `firstUse` flag that triggers it
+ * (tfjs-backend-cpu 4.22; other tfjs warnings are left alone).
+ */
+function quietNodeBanner(): void {
+  const instance = findBackend('cpu') as { firstUse?: unknown } | null;
+  if (instance !== null && typeof instance.firstUse === 'boolean') instance.firstUse = false;
+}

@@ -2,6 +2,7 @@ import { env, findBackendFactory } from '@tensorflow/tfjs-core';
 import type { Availability, Backend, WebGpuCapabilities } from '../backend';
 import { webgpuKernels } from '../kernels';
 import { errorMessage, isNode, loadPackage } from './load';
+import { lavapipeOnlyAndTooOld, noAdapterHint, withoutUnusableWayland } from './vulkan';
 
 // The few WebGPU shapes we touch, so that no GPU typings are needed to compile or consume this file.
 interface GpuAdapterInfoLike {
@@ -26,27 +27,51 @@ function currentGpu(): GpuLike | undefined {
   return nav?.gpu ?? undefined;
 }
 
-/** Puts `gpu` on `globalThis.navigator`: Node 20 has no navigator, Node 21+ has a read-only one. */
-export function installNavigatorGpu(gpu: GpuLike): void {
+/**
+ * Puts `gpu` on `globalThis.navigator`: Node 20 has no navigator, Node 21+ has a read-only one.
+ * Returns a function that puts navigator back as it was.
+ */
+export function installNavigatorGpu(gpu: GpuLike): () => void {
   const g = globalThis as { navigator?: object };
   const nav = g.navigator;
   if (nav !== undefined) {
+    const before = Object.getOwnPropertyDescriptor(nav, 'gpu');
     try {
       Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, enumerable: true, writable: true });
-      if ((nav as { gpu?: GpuLike }).gpu === gpu) return;
+      if ((nav as { gpu?: GpuLike }).gpu === gpu) {
+        return () => {
+          if (before === undefined) delete (nav as { gpu?: GpuLike }).gpu;
+          else Object.defineProperty(nav, 'gpu', before);
+        };
+      }
     } catch {
       // A non-extensible navigator: replace it with one that inherits from it.
     }
   }
+  const before = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
   const replacement = Object.create(nav ?? null, {
     gpu: { value: gpu, configurable: true, enumerable: true, writable: true },
   });
   Object.defineProperty(globalThis, 'navigator', { value: replacement, configurable: true, writable: true });
+  return () => {
+    if (before === undefined) delete g.navigator;
+    else Object.defineProperty(globalThis, 'navigator', before);
+  };
 }
 
-let nodeGpu: Promise<GpuLike> | undefined;
+interface NodeGpu {
+  gpu: GpuLike;
+  /** Removes navigator.gpu and the GPU* globals this install added. */
+  uninstall(): void;
+}
 
-/** In Node, loads Dawn (the `webgpu` npm package) and exposes it as `navigator.gpu`, once. */
+let nodeGpu: Promise<NodeGpu> | undefined;
+
+/**
+ * In Node, loads Dawn (the `webgpu` npm package) and exposes it as `navigator.gpu` with its `GPU*`
+ * globals, once. Dawn is not loaded where it could only refuse the one Vulkan driver (lavapipe older
+ * than Mesa 25, no GPU): it would print a native warning to the terminal and find no adapter.
+ */
 async function ensureNavigatorGpu(): Promise<GpuLike> {
   const existing = currentGpu();
   if (existing !== undefined) return existing;
@@ -54,17 +79,42 @@ async function ensureNavigatorGpu(): Promise<GpuLike> {
     throw new Error('WebGPU is not available in this browser (navigator.gpu is undefined)');
   }
   nodeGpu ??= (async () => {
+    const tooOld = lavapipeOnlyAndTooOld();
+    if (tooOld !== undefined) throw new Error(`no WebGPU adapter: ${tooOld}`);
     const dawn = await loadPackage('webgpu', 'webgpu', () => import('webgpu'));
-    Object.assign(globalThis, dawn.globals);
-    const gpu = dawn.create([]) as unknown as GpuLike;
-    installNavigatorGpu(gpu);
-    return gpu;
+    const added = Object.keys(dawn.globals).filter((k) => !(k in globalThis));
+    for (const k of added)
+      (globalThis as Record<string, unknown>)[k] = (dawn.globals as Record<string, unknown>)[k];
+    // Dawn enumerates the Vulkan devices on its first adapter request, so that request is made here.
+    const gpu = await withoutUnusableWayland(async () => {
+      const created = dawn.create([]) as unknown as GpuLike;
+      await created.requestAdapter();
+      return created;
+    });
+    const restoreNavigator = installNavigatorGpu(gpu);
+    const uninstall = () => {
+      restoreNavigator();
+      for (const k of added) delete (globalThis as Record<string, unknown>)[k];
+    };
+    return { gpu, uninstall };
   })();
   try {
-    return await nodeGpu;
+    return (await nodeGpu).gpu;
   } catch (err) {
     nodeGpu = undefined;
     throw err;
+  }
+}
+
+/** After a failed probe: take back what ensureNavigatorGpu installed, so a later probe starts afresh. */
+async function releaseNodeGpu(): Promise<void> {
+  const pending = nodeGpu;
+  nodeGpu = undefined;
+  if (pending === undefined) return;
+  try {
+    (await pending).uninstall();
+  } catch {
+    // It failed before installing anything.
   }
 }
 
@@ -82,12 +132,8 @@ async function requestAdapter(): Promise<GpuAdapterLike> {
   const gpu = await ensureNavigatorGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: powerPreference() });
   if (adapter === null || adapter === undefined) {
-    throw new Error(
-      'navigator.gpu.requestAdapter() returned null: no WebGPU adapter (no GPU driver, or blocked by the runtime)' +
-        (isNode()
-          ? '; on Linux without a GPU, install a Vulkan driver such as mesa-vulkan-drivers (lavapipe)'
-          : ''),
-    );
+    const hint = isNode() ? noAdapterHint() : 'no GPU, or WebGPU blocked by the browser';
+    throw new Error(`navigator.gpu.requestAdapter() returned null: no WebGPU adapter (${hint})`);
   }
   return adapter;
 }
@@ -120,6 +166,7 @@ async function probe(): Promise<Availability> {
     // tfjs registers its webgpu backend only if navigator.gpu exists when the package is first imported.
     await loadPackage('webgpu', packageName, () => import('@tensorflow/tfjs-backend-webgpu'));
     if (!findBackendFactory('webgpu')) {
+      await releaseNodeGpu();
       return {
         available: false,
         reason: `${packageName} was imported before navigator.gpu existed, so it did not register itself; import @convkit/backend's initBackend first`,
@@ -127,6 +174,7 @@ async function probe(): Promise<Availability> {
     }
     return { available: true };
   } catch (err) {
+    await releaseNodeGpu();
     return { available: false, reason: errorMessage(err) };
   }
 }
@@ -141,17 +189,19 @@ export const webgpuBackend: Backend = {
   priority: 3,
   kernels: webgpuKernels,
   isAvailable: probe,
-  async init(options) {
+  async refusal(options) {
+    if (options.allowSoftwareGpu) return undefined;
+    const adapter = await requestAdapter();
+    if (!(await isSoftwareAdapter(adapter))) return undefined;
+    const info = await adapterInfo(adapter);
+    return (
+      `the only WebGPU adapter is a software rasterizer (${info.description || info.vendor}), slower than wasm; ` +
+      `ask for it by name (backend: 'webgpu') or pass allowSoftwareGpu: true to use it`
+    );
+  },
+  async init() {
     const availability = await probe();
     if (!availability.available) throw new Error(availability.reason);
-    const adapter = await requestAdapter();
-    if (!options.allowSoftwareGpu && (await isSoftwareAdapter(adapter))) {
-      const info = await adapterInfo(adapter);
-      throw new Error(
-        `the only WebGPU adapter is a software rasterizer (${info.description || info.vendor}), slower than wasm; ` +
-          `ask for it by name (backend: 'webgpu') or pass allowSoftwareGpu: true to use it`,
-      );
-    }
   },
   async capabilities() {
     return { webgpu: await adapterInfo(await requestAdapter()) };

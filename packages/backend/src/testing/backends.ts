@@ -1,5 +1,6 @@
 import { beforeAll, describe, it } from 'vitest';
 import { initBackend } from '../init-backend';
+import { SKIPPED_BACKEND_META, type SkippedBackendMeta } from './skip-report';
 
 const defaultTestBackends = ['cpu', 'wasm', 'webgpu'];
 
@@ -27,7 +28,8 @@ async function whyUnavailable(backend: string): Promise<string | undefined> {
     await initBackend({ backend, strict: true });
     return undefined;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    const message = err instanceof Error ? err.message : String(err);
+    return message.replace(/^convkit: backend "[^"]*" could not start \(strict, no fallback\): /, '');
   }
 }
 
@@ -36,7 +38,8 @@ async function whyUnavailable(backend: string): Promise<string | undefined> {
  * each after `await initBackend({ backend, strict: true })`.
  *
  * A backend that cannot start here is skipped visibly (a `describe.skip` whose title holds the
- * reason), unless it is listed in `CONVKIT_REQUIRE_BACKENDS`: then the block fails with the reason.
+ * reason, and `SkippedBackendsReporter` prints it at the end of the run), unless it is listed in
+ * `CONVKIT_REQUIRE_BACKENDS`: then the block fails with the reason.
  *
  * @example
  * describeEachBackend('Conv2d', (backend) => {
@@ -50,7 +53,10 @@ export function describeEachBackend(name: string, fn: (backend: string) => void)
     describe(title, async () => {
       const reason = await whyUnavailable(backend);
       if (reason !== undefined && !requiredBackends().includes(backend)) {
-        describe.skip(`skipped, ${backend} unavailable: ${reason}`, () => fn(backend));
+        // The suite's meta is for SkippedBackendsReporter, which prints the reasons at the end of the run.
+        const skipped: SkippedBackendMeta = { backend, reason };
+        const meta = { [SKIPPED_BACKEND_META]: skipped } as object;
+        describe.skip(`skipped, ${backend} unavailable: ${reason}`, { meta }, () => fn(backend));
         return;
       }
       if (reason !== undefined) {
