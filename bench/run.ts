@@ -4,14 +4,14 @@
 //   pnpm bench --jobs norms --backends wasm    # a subset: printed, RESULTS.md left alone
 //   pnpm bench --help
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backends as registry } from '@convkit/backend';
 import type { ChildResult } from './src/cases';
 import { parseBenchArgs } from './src/cli';
-import { machineInfo, resultsMarkdown } from './src/report';
+import { machineInfo, resultsMarkdown, withHandWritten } from './src/report';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const parsed = parseBenchArgs(process.argv.slice(2), registry.names());
@@ -65,7 +65,9 @@ const machine = { ...machineInfo(loadAtStart), seconds: (performance.now() - sta
 const markdown = resultsMarkdown(results, backends, machine);
 console.log(`\n${markdown}`);
 if (write) {
-  writeFileSync(join(here, 'RESULTS.md'), markdown);
+  const file = join(here, 'RESULTS.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  writeFileSync(file, withHandWritten(markdown, previous));
   console.log('written to bench/RESULTS.md');
 } else if (subset) {
   console.log('a subset run: bench/RESULTS.md (the full run) is left alone');
