@@ -32,3 +32,4 @@ export {
 } from './kernels';
 export { countLaunches } from './launches';
 export { Rng, toRng } from './random';
+export { tapeGradients } from './tape-gradients';
