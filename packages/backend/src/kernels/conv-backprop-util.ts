@@ -42,8 +42,13 @@ interface ConvBackpropSpec {
   layoutInputs: string[];
   /** Whether the output is an image (transposed back to NCHW) or a filter (HWIO either way). */
   imageOutput: boolean;
-  /** The NHWC computation over the backend's own kernels. */
-  compute(r: KernelRunner, inputs: Record<string, TensorInfo>, info: ConvInfo): TensorInfo;
+  /** The NHWC computation over the backend's own kernels (`backend` for kernels that read its memory). */
+  compute(
+    r: KernelRunner,
+    inputs: Record<string, TensorInfo>,
+    info: ConvInfo,
+    backend: KernelBackend,
+  ): TensorInfo;
 }
 
 /**
@@ -73,12 +78,12 @@ export function convBackpropKernel(spec: ConvBackpropSpec, backendName: string):
         format,
       );
       const r = backendRunner(backend as KernelBackend, backendName);
-      if (format === 'channelsLast') return spec.compute(r, ins, info);
+      if (format === 'channelsLast') return spec.compute(r, ins, info, backend as KernelBackend);
       const nhwc = { ...ins };
       for (const name of spec.layoutInputs) {
         nhwc[name] = r.run(Transpose, { x: ins[name] as TensorInfo }, { perm: [0, 2, 3, 1] });
       }
-      const out = spec.compute(r, nhwc, info);
+      const out = spec.compute(r, nhwc, info, backend as KernelBackend);
       for (const name of spec.layoutInputs) r.dispose(nhwc[name] as TensorInfo);
       if (!spec.imageOutput) return out;
       const back = r.run(Transpose, { x: out }, { perm: [0, 3, 1, 2] });
