@@ -1,5 +1,6 @@
 import {
   backend_util,
+  Conv2DBackpropFilter,
   Conv2DBackpropInput,
   engine,
   memory,
@@ -28,7 +29,7 @@ const cases = [
   { x: [1, 10, 11, 5], f: [4, 3, 5, 17], s: 3, pad: 'same' as const },
 ];
 
-describe('Conv2DBackpropInput on wasm (one stride phase per convolution)', () => {
+describe('conv backprop on wasm: input gradient by stride phase, filter gradient by im2col or conv', () => {
   beforeAll(async () => {
     await initBackend({ backend: 'wasm', strict: true });
   });
@@ -57,7 +58,15 @@ describe('Conv2DBackpropInput on wasm (one stride phase per convolution)', () =>
         { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x },
       );
       expect(maxRelError(await dx.data(), ref.dx)).toBeLessThan(1e-5);
-      for (const t of [dx, wt, dyt]) t.dispose();
+      // 3×3×20 and 4×3×5 taps·channels take the general path, 1×1 the im2col product.
+      const xt = tensor(x, c.x);
+      const dw = engine().runKernel<Tensor>(
+        Conv2DBackpropFilter,
+        { x: xt, dy: dyt },
+        { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: c.f },
+      );
+      expect(maxRelError(await dw.data(), ref.dw)).toBeLessThan(1e-5);
+      for (const t of [dx, dw, xt, wt, dyt]) t.dispose();
       expect(engine().backend.numDataIds()).toBe(ids);
     });
   }
