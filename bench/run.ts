@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { backends as registry } from '@convkit/backend';
 import { BACKENDS, type ChildResult, JOBS, type Job } from './src/cases';
 import { machineInfo, resultsMarkdown } from './src/report';
+import { extractSection } from './src/torch-report';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -67,6 +68,17 @@ const machine = { ...machineInfo(loadAtStart), seconds: (performance.now() - sta
 const markdown = resultsMarkdown(results, backends, machine);
 console.log(`\n${markdown}`);
 if (!values['no-write']) {
-  writeFileSync(join(here, 'RESULTS.md'), markdown);
+  // Keep the section `pnpm bench:torch` (torch.ts) wrote.
+  let previous = '';
+  try {
+    previous = readFileSync(join(here, 'RESULTS.md'), 'utf8');
+  } catch {
+    // no RESULTS.md yet
+  }
+  const torchSection = extractSection(previous);
+  writeFileSync(
+    join(here, 'RESULTS.md'),
+    torchSection ? `${markdown.trimEnd()}\n\n${torchSection}\n` : markdown,
+  );
   console.log('written to bench/RESULTS.md');
 }
