@@ -147,17 +147,13 @@ export function comparisonMarkdown(r: ComparisonResults): string {
   return out.join('\n');
 }
 
-/** `markdown` with its START…END section replaced by `section` (appended when absent). */
+/**
+ * `markdown` with its START…END section replaced by `section`; appended at the end when absent, which
+ * is in RESULTS.md's hand-written part (after `HAND_WRITTEN_MARKER`), so `pnpm bench` keeps it.
+ */
 export function replaceSection(markdown: string, section: string): string {
   const a = markdown.indexOf(START);
   const b = markdown.indexOf(END);
   if (a < 0 || b < a) return `${markdown.trimEnd()}\n\n${section}\n`;
   return `${markdown.slice(0, a)}${section}${markdown.slice(b + END.length)}`;
-}
-
-/** The START…END section of `markdown`, if any (run.ts keeps it when it rewrites RESULTS.md). */
-export function extractSection(markdown: string): string | undefined {
-  const a = markdown.indexOf(START);
-  const b = markdown.indexOf(END);
-  return a < 0 || b < a ? undefined : markdown.slice(a, b + END.length);
 }

@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkProbability } from '@convkit/backend';
+import { checkProbability, type Rng } from '@convkit/backend';
 import { clone, mul, type Tensor, type Tensor4D, tensor, tidy } from '@tensorflow/tfjs-core';
 import { channelConstant, selectByMask } from './mask';
 import type { Box } from './resized-crop';
@@ -90,7 +89,7 @@ export function sampleEraseBox(
 /**
  * Random erasing (Zhong et al. 2017, torchvision `RandomErasing`): with probability `p` per sample,
  * one rectangle of random area fraction and aspect ratio is set to `value`. Usually placed after
- * `normalize`, where value 0 is the dataset mean.
+ * `normalizeChannels`, where value 0 is the dataset mean.
  *
  * Options: `p` (0.5), `scale` ([0.02, 0.33]), `ratio` ([0.3, 3.3]), `value` (0; or per-channel,
  * or 'random'). Draws per sample: the coin, then the box. Shapes: [B, H, W, C] → same.

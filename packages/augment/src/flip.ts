@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkProbability } from '@convkit/backend';
+import { checkProbability, type Rng } from '@convkit/backend';
 import { reverse, type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { drawMask, selectSamples } from './per-sample';
 import { cropWindows } from './sampling';
@@ -17,7 +16,7 @@ function randomFlip(x: Tensor4D, rng: Rng, axis: 1 | 2, op: string, options: Fli
   const [B, H, W] = x.shape;
   const mask = drawMask(rng, B, p);
   return tidy(() => {
-    // Mirrored boxes through crop_and_resize: one native pass (reverse + select is ~5× slower on wasm).
+    // Mirrored boxes through crop_and_resize: one native pass (reverse + select is slower on wasm).
     if (H >= 2 && W >= 2) {
       const zero = new Int32Array(B);
       return cropWindows(x, {
