@@ -167,6 +167,10 @@ async function main(): Promise<void> {
   notes.push(
     `convkit: ${report}. Each thread count runs in its own process (the wasm thread pool is built once).`,
     'PyTorch threads: `torch.set_num_threads(t)` in one process; both sides run the same thread counts.',
+    'Scaling to N cores: convkit splits each XNNPACK operator (convolutions, matrix products, most ' +
+      'element-wise ops) over `wasmThreads` threads, every core by default, at most 8 (the size of ' +
+      "tfjs-backend-wasm's pool); its JavaScript kernels (the conv-gradient re-layouts, MaxPoolGrad) and " +
+      "tfjs's transposes stay on one thread, so the speed-up is below N by their share of the step.",
     'Heap peak: the size of the wasm memory after two ResNet-18 train steps in a fresh process (a ' +
       'WebAssembly memory never shrinks: allocator slack included; the wasm heap limit is 4 GiB).',
   );
