@@ -9,8 +9,8 @@ interface RefCountingBackend {
  * `Identity` for wasm that shares the input's data (a reference count, as tfjs's Reshape and the cpu
  * backend's Identity do) instead of copying it. tfjs-core's gradient tape saves every tensor a
  * gradient needs as `clone(t)`, which runs Identity: tfjs-backend-wasm 4.22 copies there, so every
- * saved activation and every conv filter existed twice during the forward pass (125 copies per
- * ResNet-18 training step). tfjs kernels never write into their inputs, so sharing is safe.
+ * saved activation and every conv filter existed twice during the forward pass (bench/RESULTS.md has
+ * the heap before and after). tfjs kernels never write into their inputs, so sharing is safe.
  *
  * Input: x (any dtype). Output: the same data, shape and dtype, under a new tensor.
  *

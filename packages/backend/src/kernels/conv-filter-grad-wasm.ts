@@ -12,7 +12,7 @@ import type { WasmHeapBackend } from './wasm-heap';
  * XNNPACK (tfjs's BatchMatMul, threaded), which reads dy in place as its [K, N] weights. The product
  * lands in HWIO order: no transpose of the result. For a 1×1 stride-2 conv colsᵀ is a quarter of x;
  * the general path (`conv2dFilterGrad`: x and dy transposed, a convolution with dy as a huge filter
- * over 32 channels a tap) costs 4–10× the forward pass on these shapes.
+ * over 32 channels a tap) costs several times the forward pass on these shapes (bench/RESULTS.md, per-conv table).
  */
 export function useIm2colFilterGrad(info: ConvInfo): boolean {
   const taps = info.filterHeight * info.filterWidth;

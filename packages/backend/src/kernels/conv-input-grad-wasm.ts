@@ -4,8 +4,8 @@ import type { KernelRunner } from './runner';
 import type { WasmHeapBackend } from './wasm-heap';
 
 /**
- * Conv2DBackpropInput on wasm without zero insertion and without tfjs's Reverse (a per-element loop
- * that took 175 ms on a 3×3×512×512 filter): the input gradient of a stride-(sh, sw) convolution is
+ * Conv2DBackpropInput on wasm without zero insertion and without tfjs's Reverse (a per-element loop,
+ * slower than the convolution itself on 512-channel filters): the input gradient of a stride-(sh, sw) convolution is
  * sh·sw stride-1 convolutions of dy, one per output phase (p, q), each with the sub-filter of the taps
  * that reach that phase, run by XNNPACK (tfjs's Conv2D, threaded); their outputs are interleaved into
  * dx. Each filter tap is used once per output position, so the work is the forward pass's, where zero
