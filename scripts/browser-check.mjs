@@ -3,7 +3,9 @@
 // started with `initBackend({ backend, strict: true })`, with convkit's gradients. The page and the
 // tfjs-backend-wasm .wasm binaries are served from 127.0.0.1. cpu and wasm must pass; webgpu must
 // pass when Chromium gives an adapter (SwiftShader without a GPU), and must be there when
-// CONVKIT_REQUIRE_BACKENDS lists it. wasm and webgpu must agree with cpu.
+// CONVKIT_REQUIRE_BACKENDS lists it. wasm and webgpu must agree with cpu. A second page, served
+// cross-origin isolated (COOP/COEP headers), runs wasm with `wasmThreads: 2`: threads must switch on
+// (SharedArrayBuffer, tfjs's threaded binary) and the step must agree with cpu.
 // Needs Debian's chromium (`apt-get install -y chromium`; CHROMIUM overrides the path).
 // Run after `pnpm exec turbo run build --filter=@convkit/norms...`:  node scripts/browser-check.mjs
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -22,7 +24,12 @@ const main = `
   try {
     const wasmPaths = new URL('/wasm/', location.href).href;
     const results = [];
-    for (const backend of ${JSON.stringify(backends)}) results.push(await trainStep(lib, backend, { wasmPaths }));
+    if (location.pathname === '/isolated/') {
+      const r = await trainStep(lib, 'wasm', { wasmPaths, wasmThreads: 2 });
+      results.push({ ...r, crossOriginIsolated: self.crossOriginIsolated });
+    } else {
+      for (const backend of ${JSON.stringify(backends)}) results.push(await trainStep(lib, backend, { wasmPaths }));
+    }
     window.__results = results;
   } catch (err) {
     window.__results = { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
@@ -39,7 +46,12 @@ function serve(appFile) {
     const wasm = path.match(/^\/wasm\/([\w.-]+\.wasm)$/)?.[1];
     let body;
     let type;
-    if (path === '/') [body, type] = [html, 'text/html'];
+    // The isolated page gets SharedArrayBuffer (and so WASM threads); its resources are same-origin.
+    if (path === '/isolated/') {
+      res.setHeader('cross-origin-opener-policy', 'same-origin');
+      res.setHeader('cross-origin-embedder-policy', 'require-corp');
+    }
+    if (path === '/' || path === '/isolated/') [body, type] = [html, 'text/html'];
     else if (path === '/app.js') [body, type] = [readFileSync(appFile), 'text/javascript'];
     else if (wasm !== undefined && existsSync(join(wasmDir, wasm))) {
       [body, type] = [readFileSync(join(wasmDir, wasm)), 'application/wasm'];
@@ -50,7 +62,7 @@ function serve(appFile) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-async function runPage(url, log) {
+async function runPages(urls, log) {
   const browser = await chromium.launch({
     executablePath,
     args: [
@@ -65,14 +77,19 @@ async function runPage(url, log) {
   });
   try {
     log.push(`chromium ${browser.version()}`);
-    const page = await browser.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') log.push(`console.${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (err) => log.push(`page error: ${err.message}`));
-    await page.goto(url);
-    await page.waitForFunction(() => window.__results !== undefined, null, { timeout: pageTimeoutMs });
-    return await page.evaluate(() => window.__results);
+    const all = [];
+    for (const url of urls) {
+      const page = await browser.newPage();
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') log.push(`console.${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (err) => log.push(`page error: ${err.message}`));
+      await page.goto(url);
+      await page.waitForFunction(() => window.__results !== undefined, null, { timeout: pageTimeoutMs });
+      all.push(await page.evaluate(() => window.__results));
+      await page.close();
+    }
+    return all;
   } finally {
     await browser.close();
   }
@@ -98,6 +115,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let results;
+let isolated;
 let error;
 let server;
 try {
@@ -123,7 +141,8 @@ try {
     console.log(`FAIL browser bundle: ${built.problems.join('; ')}`);
   }
   server = await serve(appFile);
-  results = await runPage(`http://127.0.0.1:${server.address().port}/`, log);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  [results, isolated] = await runPages([`${origin}/`, `${origin}/isolated/`], log);
   if (!Array.isArray(results)) error = `the page threw: ${results?.error}`;
 } catch (err) {
   error = err instanceof Error ? err.message : String(err);
@@ -167,6 +186,30 @@ for (const backend of backends) {
     console.log(`FAIL ${backend}: ${problems.join('; ')}`);
   }
   console.log(r.report.replace(/^/gm, '     '));
+}
+// The cross-origin isolated page: wasm on 2 threads, the same step as cpu.
+const threaded = Array.isArray(isolated) ? isolated[0] : undefined;
+if (threaded === undefined || !threaded.available) {
+  failed++;
+  console.log(
+    `FAIL wasm threads (cross-origin isolated page): ${threaded?.error ?? isolated?.error ?? error ?? 'no result'}`,
+  );
+} else {
+  const problems = [...threaded.problems];
+  if (!threaded.crossOriginIsolated) problems.push('the page is not cross-origin isolated');
+  if (!/SIMD on, 2 threads/.test(threaded.report))
+    problems.push(`threads did not switch on: ${threaded.report}`);
+  if (problems.length === 0 && reference !== undefined) problems.push(...disagreements(threaded, reference));
+  if (problems.length === 0) {
+    passed++;
+    console.log(
+      `ok   wasm threads (cross-origin isolated page): loss ${threaded.loss.toFixed(5)}, agrees with cpu`,
+    );
+  } else {
+    failed++;
+    console.log(`FAIL wasm threads (cross-origin isolated page): ${problems.join('; ')}`);
+  }
+  console.log(threaded.report.replace(/^/gm, '     '));
 }
 if (failed > 0 || error !== undefined) for (const line of log) console.log(`  ${line}`);
 else if (log.length > 0) console.log(log[0]);

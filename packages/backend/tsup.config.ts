@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // import.meta.url in the CJS build (wasm-threads.ts resolves tfjs-backend-wasm's files from this package).
+  shims: true,
 });

@@ -10,7 +10,11 @@ export interface Availability {
 export interface BackendInitOptions {
   /** WASM only: where the `.wasm` binaries are served from (browsers with bundlers). Default: next to the JS. */
   wasmPaths?: string | Record<string, string>;
-  /** WASM only: number of threads when threads are supported (browsers with cross-origin isolation). */
+  /**
+   * WASM only: threads XNNPACK runs on, 1 to 8. Default: in Node every core (`os.availableParallelism()`,
+   * at most 8); in a cross-origin isolated page half of `navigator.hardwareConcurrency` (tfjs's choice,
+   * at most 8); 1 where threads are unavailable (a page that is not cross-origin isolated).
+   */
   wasmThreads?: number;
   /**
    * WebGPU only: accept a software adapter (Mesa's lavapipe/llvmpipe, SwiftShader), which emulates the
@@ -28,7 +32,10 @@ export interface BackendCapabilities {
 
 export interface WasmCapabilities {
   simd: boolean;
+  /** True when XNNPACK runs on more than one thread. */
   threads: boolean;
+  /** Threads XNNPACK runs on (1 when threads are off). */
+  threadsCount: number;
   /** Why threads are off, when they are. */
   reason?: string;
 }

@@ -37,3 +37,4 @@ export {
 } from './kernels';
 export { countLaunches } from './launches';
 export { Rng, toRng } from './random';
+export { tapeGradients } from './tape-gradients';

@@ -203,14 +203,16 @@ export function currentBackend(): BackendReport | undefined {
  *
  * @example
  * formatReport(await initBackend());
- * // backend: wasm (SIMD on, threads off: tfjs turns WASM threads off in Node ...)
+ * // backend: wasm (SIMD on, 2 threads)
  * // skipped: webgpu: navigator.gpu.requestAdapter() returned null ...
  */
 export function formatReport(report: BackendReport): string {
   let head = `backend: ${report.name}`;
   if (report.wasm !== undefined) {
-    const { simd, threads, reason } = report.wasm;
-    const threadsText = threads ? 'threads on' : `threads off${reason === undefined ? '' : `: ${reason}`}`;
+    const { simd, threads, threadsCount, reason } = report.wasm;
+    const threadsText = threads
+      ? `${threadsCount} threads`
+      : `threads off${reason === undefined ? '' : `: ${reason}`}`;
     head += ` (SIMD ${simd ? 'on' : 'off'}, ${threadsText})`;
   }
   if (report.webgpu !== undefined) {

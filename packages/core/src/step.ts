@@ -1,14 +1,5 @@
-import {
-  engine,
-  mul,
-  type NamedTensorMap,
-  type Scalar,
-  scalar,
-  sub,
-  type Tensor,
-  tidy,
-  variableGrads,
-} from '@tensorflow/tfjs-core';
+import { tapeGradients } from '@convkit/backend';
+import { mul, type NamedTensorMap, type Scalar, scalar, sub, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type { Module } from './module';
 
 /** The loss and the gradient of each trainable parameter, by dotted parameter name. */
@@ -21,12 +12,13 @@ export interface ValueAndGrads {
  * The loss and its gradients w.r.t. `module`'s trainable parameters (frozen ones, `trainable`
  * false, are excluded), keyed by `namedParameters()` names.
  *
- * Wraps tfjs `variableGrads` with the explicit variable list in `tidy`, so everything but the
- * returned tensors is freed. When `lossFn` or a gradient throws, bare `variableGrads` leaks twice:
- * the forward output (freed here by `tidy`) and the tensors the tape saved for backward, which
- * tfjs marks `kept` so no `tidy` frees them; those are disposed here from the abandoned tape.
- * A trainable parameter the loss does not depend on has no entry. The caller disposes `loss`
- * and `grads` (`dispose(grads)`).
+ * Runs `lossFn` on a gradient tape and walks it backward with `@convkit/backend`'s `tapeGradients`:
+ * tfjs's gradient functions in tfjs's order (so tfjs's numbers), but each tape node's saved tensors
+ * and its outputs' gradients are freed as soon as backward has passed it, where tfjs's
+ * `variableGrads` keeps every activation and every intermediate gradient until the end (about twice
+ * the memory at the peak). When `lossFn` or a gradient throws, nothing leaks: the forward output is
+ * freed by `tidy` and the tape's saved tensors by `tapeGradients`. A trainable parameter the loss
+ * does not depend on has no entry. The caller disposes `loss` and `grads` (`dispose(grads)`).
  *
  * @example
  * const { loss, grads } = valueAndGrads(model, () => crossEntropy(model.call(x), y));
@@ -36,38 +28,28 @@ export interface ValueAndGrads {
 export function valueAndGrads(module: Module, lossFn: () => Scalar): ValueAndGrads {
   const named = module.namedParameters().filter(([, p]) => p.trainable);
   if (named.length === 0) throw new Error(`valueAndGrads: ${module.className} has no trainable parameters`);
-  const byVariable = new Map(named.map(([name, p]) => [p.name, name]));
-  try {
-    return tidy(() => {
-      const { value, grads } = variableGrads(
-        lossFn,
-        named.map(([, p]) => p),
-      );
-      const out: NamedTensorMap = {};
-      for (const [varName, g] of Object.entries(grads)) {
-        const name = byVariable.get(varName);
-        if (name !== undefined && g != null) out[name] = g;
-      }
-      return { loss: value, grads: out };
+  return tidy(() => {
+    const { value, grads } = tapeGradients(
+      lossFn,
+      named.map(([, p]) => p),
+      true,
+    );
+    if (value.rank !== 0) {
+      throw new Error(`valueAndGrads: lossFn must return a scalar, got shape [${value.shape}]`);
+    }
+    const out: NamedTensorMap = {};
+    named.forEach(([name], i) => {
+      const g = grads[i];
+      if (g != null) out[name] = g;
     });
-  } catch (err) {
-    releaseAbandonedTape();
-    throw err;
-  }
-}
-
-/**
- * Disposes the tensors saved for backward on a tape that a throw abandoned. tfjs frees them only
- * at the end of a successful backward pass. Skipped inside an outer gradient computation, which
- * still owns the tape.
- */
-function releaseAbandonedTape(): void {
-  const state = engine().state;
-  if (state.gradientDepth !== 0 || state.activeTape == null) return;
-  for (const node of state.activeTape) {
-    for (const t of node.saved ?? []) t.dispose();
-  }
-  state.activeTape = null as unknown as typeof state.activeTape;
+    if (Object.keys(out).length === 0) {
+      throw new Error(
+        `valueAndGrads: the loss does not depend on any trainable parameter of ${module.className}: ` +
+          'run the model inside lossFn',
+      );
+    }
+    return { loss: value as Scalar, grads: out };
+  });
 }
 
 /**

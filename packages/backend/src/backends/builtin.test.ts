@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { conv2d, getBackend, memory, tensor4d } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { formatReport, initBackend } from '../init-backend';
@@ -22,9 +23,12 @@ describeEachBackend('built-in backend', (backend) => {
     const text = formatReport(report);
     expect(text.split('\n')[0]).toMatch(new RegExp(`^backend: ${backend}`));
     if (backend === 'wasm') {
-      // Node 20's V8 has WASM SIMD; tfjs forces threads off in Node.
-      expect(report.wasm).toEqual({ simd: true, threads: false, reason: expect.stringMatching(/Node/) });
-      expect(text).toContain('SIMD on, threads off');
+      // Node 20's V8 has WASM SIMD; threads on every core (at most 8) unless the machine has one.
+      const cores = Math.min(8, availableParallelism());
+      expect(report.wasm?.simd).toBe(true);
+      expect(report.wasm?.threadsCount).toBe(cores);
+      expect(report.wasm?.threads).toBe(cores > 1);
+      expect(text).toContain(cores > 1 ? `SIMD on, ${cores} threads` : 'SIMD on, threads off: one core');
     } else {
       expect(report.wasm).toBeUndefined();
     }

@@ -31,19 +31,23 @@ import { f32, reduceTo } from './util';
 const SELU_SCALE = 1.0507009873554805;
 const SELU_SCALE_ALPHA = 1.7580993408473766;
 
-/** relu → dy where x > 0, else 0. */
+/**
+ * relu → dy where x > 0, else 0. Reads the output (y > 0 exactly where x > 0), which the next layer
+ * keeps anyway (a conv saves its input), so a conv → norm → relu → conv chain saves one activation
+ * fewer than with the input (PyTorch's ReLU saves its output too).
+ */
 export const reluGrad: GradConfig = {
   kernelName: Relu,
-  inputsToSave: ['x'],
-  gradFunc: (dy, [x]) => ({ x: () => mul(dy as Tensor, step(f32(x as Tensor))) }),
+  outputsToSave: [true],
+  gradFunc: (dy, [y]) => ({ x: () => mul(dy as Tensor, step(f32(y as Tensor))) }),
 };
 
-/** relu6 = min(max(x,0),6) → dy where 0 < x < 6 (TensorFlow's and PyTorch's convention at the kinks). */
+/** relu6 = min(max(x,0),6) → dy where 0 < x < 6, i.e. 0 < y < 6 (TensorFlow's and PyTorch's convention at the kinks); saves y, as relu. */
 export const relu6Grad: GradConfig = {
   kernelName: Relu6,
-  inputsToSave: ['x'],
-  gradFunc: (dy, [x]) => ({
-    x: () => mul(dy as Tensor, cast(logicalAnd(greater(x as Tensor, 0), less(x as Tensor, 6)), 'float32')),
+  outputsToSave: [true],
+  gradFunc: (dy, [y]) => ({
+    x: () => mul(dy as Tensor, cast(logicalAnd(greater(y as Tensor, 0), less(y as Tensor, 6)), 'float32')),
   }),
 };
 

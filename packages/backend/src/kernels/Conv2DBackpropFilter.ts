@@ -6,6 +6,7 @@ import {
   Transpose,
 } from '@tensorflow/tfjs-core';
 import { type ConvInfo, convBackpropKernel, cropTo, explicitPads, filterGradPad } from './conv-backprop-util';
+import { useIm2colFilterGrad, wasmConv2dFilterGradIm2col } from './conv-filter-grad-wasm';
 import type { KernelRunner } from './runner';
 
 /**
@@ -50,7 +51,8 @@ export function conv2dFilterGrad(r: KernelRunner, x: TensorInfo, dy: TensorInfo,
 
 /**
  * `Conv2DBackpropFilter` built from the backend's own Conv2D / Transpose / Slice kernels
- * (`conv2dFilterGrad`). NCHW inputs are transposed to NHWC first.
+ * (`conv2dFilterGrad`); on wasm, 1×1 and few-channel convs take one matrix product over a transposed
+ * im2col instead (`conv-filter-grad-wasm.ts`). NCHW inputs are transposed to NHWC first.
  *
  * Inputs: x [N,H,W,Ci] (or NCHW), dy [N,OH,OW,Co]. Attrs: strides, pad, dataFormat, dimRoundingMode,
  * filterShape. Output: [KH,KW,Ci,Co].
@@ -64,7 +66,10 @@ export function conv2DBackpropFilterKernel(backendName: string): KernelConfig {
       kernelName: Conv2DBackpropFilter,
       gradient: 'filter',
       depthwise: false,
-      compute: (r, { x, dy }, info) => conv2dFilterGrad(r, x as TensorInfo, dy as TensorInfo, info),
+      compute: (r, { x, dy }, info, backend) =>
+        backendName === 'wasm' && useIm2colFilterGrad(info)
+          ? wasmConv2dFilterGradIm2col(r, backend, x as TensorInfo, dy as TensorInfo, info)
+          : conv2dFilterGrad(r, x as TensorInfo, dy as TensorInfo, info),
     },
     backendName,
   );

@@ -7,6 +7,7 @@ import {
   Transpose,
 } from '@tensorflow/tfjs-core';
 import { type ConvInfo, convBackpropKernel, upsampleAndPad } from './conv-backprop-util';
+import { wasmConv2dInputGrad } from './conv-input-grad-wasm';
 import type { KernelRunner } from './runner';
 
 /**
@@ -37,8 +38,10 @@ export function conv2dInputGrad(
 
 /**
  * `Conv2DBackpropInput` (also the forward pass of `conv2dTranspose`) built from the backend's own
- * Conv2D / Reverse / Transpose / PadV2 / Reshape / Slice kernels (`conv2dInputGrad`): on wasm this
- * runs through XNNPACK instead of tfjs's naive loop. NCHW is transposed to NHWC and back.
+ * Conv2D / Reverse / Transpose / PadV2 / Reshape / Slice kernels (`conv2dInputGrad`); on wasm, one
+ * XNNPACK convolution per stride phase with sub-filters built in JavaScript (`conv-input-grad-wasm.ts`:
+ * the forward pass's work, no zero insertion, no Reverse), instead of tfjs's naive loop. NCHW is
+ * transposed to NHWC and back.
  *
  * Inputs: dy [N,OH,OW,Co] (or NCHW), filter [KH,KW,Ci,Co]. Attrs: strides, pad, dataFormat,
  * dimRoundingMode, inputShape. Output: inputShape.
@@ -52,7 +55,10 @@ export function conv2DBackpropInputKernel(backendName: string): KernelConfig {
       kernelName: Conv2DBackpropInput,
       gradient: 'input',
       depthwise: false,
-      compute: (r, { dy, filter }, info) => conv2dInputGrad(r, dy as TensorInfo, filter as TensorInfo, info),
+      compute: (r, { dy, filter }, info, backend) =>
+        backendName === 'wasm'
+          ? wasmConv2dInputGrad(r, backend, dy as TensorInfo, filter as TensorInfo, info)
+          : conv2dInputGrad(r, dy as TensorInfo, filter as TensorInfo, info),
     },
     backendName,
   );

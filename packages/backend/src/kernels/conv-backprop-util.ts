@@ -62,8 +62,13 @@ interface ConvBackpropSpec {
   gradient: 'filter' | 'input';
   /** Depthwise (`[KH, KW, C, M]` filters, NHWC, dilations honoured) or a plain conv (dilation 1, NHWC or NCHW). */
   depthwise: boolean;
-  /** The NHWC computation over the backend's own kernels. */
-  compute(r: KernelRunner, inputs: Record<string, TensorInfo>, info: ConvInfo): TensorInfo;
+  /** The NHWC computation over the backend's own kernels (`backend` for kernels that read its memory). */
+  compute(
+    r: KernelRunner,
+    inputs: Record<string, TensorInfo>,
+    info: ConvInfo,
+    backend: KernelBackend,
+  ): TensorInfo;
 }
 
 /**
@@ -91,12 +96,12 @@ export function convBackpropKernel(spec: ConvBackpropSpec, backendName: string):
         spec.depthwise,
       );
       const r = backendRunner(backend as KernelBackend, backendName);
-      if (info.dataFormat === 'channelsLast') return spec.compute(r, ins, info);
+      if (info.dataFormat === 'channelsLast') return spec.compute(r, ins, info, backend as KernelBackend);
       const nhwc = { ...ins };
       for (const name of images) {
         nhwc[name] = r.run(Transpose, { x: ins[name] as TensorInfo }, { perm: [0, 2, 3, 1] });
       }
-      const out = spec.compute(r, nhwc, info);
+      const out = spec.compute(r, nhwc, info, backend as KernelBackend);
       for (const name of images) r.dispose(nhwc[name] as TensorInfo);
       if (spec.gradient === 'filter') return out;
       const back = r.run(Transpose, { x: out }, { perm: [0, 3, 1, 2] });

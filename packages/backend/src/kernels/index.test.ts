@@ -19,6 +19,7 @@ it('each list holds kernels for its own backend, one per name', () => {
     'Conv2DBackpropInput',
     'DepthwiseConv2dNativeBackpropFilter',
     'DepthwiseConv2dNativeBackpropInput',
+    'Identity',
     'MaxPoolGrad',
     'UnsortedSegmentSum',
   ]);

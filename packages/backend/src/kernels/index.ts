@@ -3,6 +3,7 @@ import { conv2DBackpropFilterKernel } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputKernel } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterKernel } from './DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputKernel } from './DepthwiseConv2dNativeBackpropInput';
+import { identityKernel } from './Identity';
 import { maxPoolGradKernel } from './MaxPoolGrad';
 import { normApplyKernel } from './NormApply';
 import { normApplyRunningKernel } from './NormApplyRunning';
@@ -32,7 +33,8 @@ export const cpuKernels: KernelConfig[] = [
  * convkit kernels for wasm: tfjs 4.22 has no Conv2DBackpropFilter, no depthwise backprops and no
  * UnsortedSegmentSum (gather's gradient), its Conv2DBackpropInput is a naive loop, and its MaxPoolGrad
  * sends the gradient of a window whose maximum is negative to the window's first element. All conv
- * backprops run through XNNPACK's forward convolution.
+ * backprops run through XNNPACK's forward convolution. Its Identity copies, and the gradient tape
+ * clones every tensor it saves through Identity: ours shares the data.
  */
 export const wasmKernels: KernelConfig[] = [
   conv2DBackpropFilterKernel('wasm'),
@@ -41,6 +43,7 @@ export const wasmKernels: KernelConfig[] = [
   depthwiseConv2dNativeBackpropInputKernel('wasm'),
   maxPoolGradKernel('wasm'),
   unsortedSegmentSumKernel('wasm'),
+  identityKernel('wasm'),
 ];
 
 /**
@@ -71,6 +74,7 @@ export {
   depthwiseConv2dNativeBackpropInputKernel,
   depthwiseInputGrad,
 } from './DepthwiseConv2dNativeBackpropInput';
+export { identityKernel } from './Identity';
 export { maxPoolGradKernel } from './MaxPoolGrad';
 export { NormApply, normApplyKernel } from './NormApply';
 export { NormApplyRunning, normApplyRunningKernel } from './NormApplyRunning';

@@ -1,8 +1,9 @@
 import { checkPositiveInt, type Rng } from '@convkit/backend';
 import { fanInBiasBound, kaimingUniform } from '@convkit/init';
-import { add, matMul, reshape, type Tensor, type Variable } from '@tensorflow/tfjs-core';
+import { matMul, reshape, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import { checkFeatures } from '../checks';
 import { Module } from '../module';
+import { addBias } from '../ops/add';
 import { layerRng, seedConfig } from './options';
 
 /** {@link Linear}'s resolved options: every default filled in, `rng` only as a numeric seed. */
@@ -78,7 +79,7 @@ export class Linear extends Module {
     const lead = x.shape.slice(0, -1);
     const x2 = x.rank === 2 ? x : reshape(x, [-1, inFeatures]);
     let y = matMul(x2, this.weight);
-    if (this.bias) y = add(y, this.bias);
+    if (this.bias) y = addBias(y, this.bias);
     return x.rank === 2 ? y : reshape(y, [...lead, outFeatures]);
   }
 }

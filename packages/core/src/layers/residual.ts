@@ -1,5 +1,6 @@
-import { add, type Tensor } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { Module, type ModuleConfig } from '../module';
+import { addSameShape } from '../ops/add';
 import type { BuildModule } from './sequential';
 
 /**
@@ -40,7 +41,8 @@ export class Residual extends Module {
         `Residual: body output [${f.shape}] and shortcut output [${s.shape}] differ — give a shortcut projection`,
       );
     }
-    return add(f, s);
+    // The sum saves nothing for backward (tfjs's Add would keep f and s alive to read their shapes).
+    return addSameShape(f, s);
   }
 
   override toConfig(): ModuleConfig {

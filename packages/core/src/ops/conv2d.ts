@@ -1,5 +1,4 @@
 import {
-  add,
   concat,
   depthwiseConv2d,
   engine,
@@ -13,6 +12,7 @@ import {
   conv2d as tfConv2d,
   tidy,
 } from '@tensorflow/tfjs-core';
+import { addBias } from './add';
 import { isZeroPad, type Padding2d, pair, resolvePads } from './padding';
 
 /** tfjs's padding argument (its `ExplicitPadding` type is not exported). */
@@ -41,10 +41,10 @@ export interface GroupedConv2dOptions {
  * tfjs has no grouped convolution, so it is composed:
  * - `groups == 1`, dilation 1, with `bias`, outside a gradient tape: `fused.conv2d` (FusedConv2D),
  *   which adds the bias in the conv's output pass instead of a second pass over `y`.
- * - `groups == 1` otherwise: `conv2d`, then `add(y, bias)`. Under a tape this is faster: tfjs's
- *   fused gradient (a customGrad) always computes `dx`, even for a data input, while Conv2D's
- *   registered gradient is only asked for the inputs needed (bench/RESULTS.md, "Measurements behind
- *   design choices").
+ * - `groups == 1` otherwise: `conv2d`, then `addBias(y, bias)` (which saves no activation for
+ *   backward). Under a tape this is faster: tfjs's fused gradient (a customGrad) always computes `dx`,
+ *   even for a data input, while Conv2D's registered gradient is only asked for the inputs needed
+ *   (bench/RESULTS.md, "Measurements behind design choices").
  * - `groups == Cin` (depthwise, any multiplier m = Cout / Cin): `depthwiseConv2d` with the filter
  *   reshaped `[kh, kw, 1, Cin·m] → [kh, kw, Cin, m]`. Both order output channels `c·m + q`, so the
  *   reshape is exact.
@@ -111,7 +111,7 @@ export function groupedConv2d(x: Tensor4D, filter: Tensor4D, options: GroupedCon
       );
     }
     if (thin) y = subsample2d(y, sh, sw);
-    return bias === undefined ? y : add(y, bias);
+    return bias === undefined ? y : (addBias(y, bias) as Tensor4D);
   });
 }
 
