@@ -31,4 +31,4 @@ export {
   webgpuKernels,
 } from './kernels';
 export { countLaunches } from './launches';
-export { Rng, toRng } from './random';
+export { Rng, type RngState, toRng } from './random';
