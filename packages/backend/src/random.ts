@@ -187,7 +187,8 @@ function checkState(state: RngState): RngState {
   if (state.version !== 1) fail(`unknown version ${JSON.stringify(state.version)} (this convkit reads 1)`);
   if (!Number.isFinite(state.seed)) fail(`seed must be a finite number, got ${state.seed}`);
   const { words, spareNormal } = state;
-  if (!Array.isArray(words) || words.length !== 4) fail(`words must be 4 integers, got ${JSON.stringify(words)}`);
+  if (!Array.isArray(words) || words.length !== 4)
+    fail(`words must be 4 integers, got ${JSON.stringify(words)}`);
   for (const w of words) {
     if (!Number.isInteger(w) || w < 0 || w > 0xffffffff)
       fail(`words must be unsigned 32-bit integers, got ${JSON.stringify(words)}`);
