@@ -19,6 +19,8 @@ export { convkitGradients, registerGradients } from './gradients';
 export type { BackendReport, InitBackendOptions } from './init-backend';
 export { currentBackend, formatReport, initBackend } from './init-backend';
 export {
+  AdamUpdate,
+  type AdamUpdateAttrs,
   cpuKernels,
   NormApply,
   NormApplyRunning,
@@ -27,6 +29,10 @@ export {
   NormParamGrad,
   NormRunningUpdate,
   type NormView,
+  RmspropUpdate,
+  type RmspropUpdateAttrs,
+  SgdUpdate,
+  type SgdUpdateAttrs,
   wasmKernels,
   webgpuKernels,
 } from './kernels';

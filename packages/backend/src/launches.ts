@@ -1,12 +1,23 @@
 import { backend, getBackend } from '@tensorflow/tfjs-core';
 
+let inPlaceLaunches = 0;
+
+/**
+ * Counts a GPU program that convkit records itself instead of through `runWebGPUProgram` (the
+ * in-place optimizer updates of `kernels/in-place-program.ts`), so `countLaunches` sees it.
+ */
+export function noteInPlaceLaunch(): void {
+  inPlaceLaunches++;
+}
+
 interface ProgramRunner {
   runWebGPUProgram: (...args: unknown[]) => unknown;
 }
 
 /**
  * Runs `fn` on the active webgpu backend and returns it with the number of GPU programs it launched
- * (calls of tfjs-backend-webgpu's `runWebGPUProgram`; free ops such as Reshape launch none). On a real
+ * (calls of tfjs-backend-webgpu's `runWebGPUProgram`, plus convkit's in-place programs such as the
+ * fused optimizer updates; free ops such as Reshape launch none). On a real
  * GPU each launch costs ~0.2 ms of overhead whatever its size, so this count bounds small-tensor speed.
  * Throws on other backends.
  *
@@ -23,8 +34,10 @@ export function countLaunches<T>(fn: () => T): { result: T; launches: number } {
     launches++;
     return original.apply(gpu, args);
   };
+  const inPlaceBefore = inPlaceLaunches;
   try {
-    return { result: fn(), launches };
+    const result = fn();
+    return { result, launches: launches + inPlaceLaunches - inPlaceBefore };
   } finally {
     gpu.runWebGPUProgram = original;
   }

@@ -1,12 +1,16 @@
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { adamUpdateWebgpu } from './AdamUpdate';
 import { conv2DBackpropFilterKernel } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputKernel } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterKernel } from './DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputKernel } from './DepthwiseConv2dNativeBackpropInput';
 import { wasmMaxPoolGrad } from './MaxPoolGrad';
 import { normalizeWebgpuKernels } from './normalize-webgpu';
+import { rmspropUpdateWebgpu } from './RmspropUpdate';
+import { sgdUpdateWebgpu } from './SgdUpdate';
 import { wasmUnsortedSegmentSum } from './UnsortedSegmentSum';
 
+export { AdamUpdate, type AdamUpdateAttrs } from './AdamUpdate';
 export { conv2dFilterGrad, conv2dInputGrad, depthwiseFilterGrad, depthwiseInputGrad } from './conv-backprop';
 export {
   NormApply,
@@ -18,7 +22,9 @@ export {
   type NormView,
   normalizeWebgpuKernels,
 } from './normalize-webgpu';
+export { RmspropUpdate, type RmspropUpdateAttrs } from './RmspropUpdate';
 export { backendRunner, engineRunner, type KernelRunner } from './runner';
+export { SgdUpdate, type SgdUpdateAttrs } from './SgdUpdate';
 export {
   conv2DBackpropFilterKernel,
   conv2DBackpropInputKernel,
@@ -63,11 +69,16 @@ export const wasmKernels: KernelConfig[] = [
  * backprops ignore dilations. Its Conv2DBackpropInput is about as fast as ours: kept.
  * (`bench-webgpu.ts`; on software WebGPU — llvmpipe, batch 1 — tfjs's filter gradients are faster.)
  * Plus the fused normalization kernels that @convkit/norms uses (`normalize-webgpu.ts`), which cut the
- * 38 launches of a composed BatchNorm2d training step to 7.
+ * 38 launches of a composed BatchNorm2d training step to 7. And the fused optimizer updates that
+ * @convkit/trainer uses (SGD, Adam/AdamW, RMSprop): one launch per parameter per step, writing the
+ * parameter and its state in place (`in-place-program.ts`), where the composed ops launch 5–13.
  */
 export const webgpuKernels: KernelConfig[] = [
   conv2DBackpropFilterKernel('webgpu'),
   depthwiseConv2dNativeBackpropFilterKernel('webgpu'),
   depthwiseConv2dNativeBackpropInputKernel('webgpu'),
   ...normalizeWebgpuKernels,
+  sgdUpdateWebgpu,
+  adamUpdateWebgpu,
+  rmspropUpdateWebgpu,
 ];
