@@ -1,10 +1,15 @@
 import {
   abs,
+  add,
   clipByValue,
+  div,
+  keep,
   max,
+  minimum,
   mul,
   pow,
   type Scalar,
+  scalar,
   sqrt,
   square,
   stack,
@@ -12,22 +17,20 @@ import {
   type Tensor,
   tidy,
 } from '@tensorflow/tfjs-core';
-import { checkBoolean, checkNumber, show } from './options';
+import { checkNumber, show } from './options';
 
 /** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {
   /** The p of the p-norm: any p > 0, or `Infinity` for the largest absolute value. Default 2. */
   normType?: number;
-  /** Throw when the total norm is NaN or infinite, instead of scaling by it. Default false (as PyTorch). */
-  errorIfNonfinite?: boolean;
 }
 
-/** What {@link clipGradNorm} returns. */
+/** What {@link clipGradNorm} returns; the caller disposes both. */
 export interface ClippedGrads {
-  /** The gradients, scaled when their norm exceeded the maximum (by the same names). */
+  /** The gradients, scaled by the clipping coefficient (by the same names). */
   grads: Record<string, Tensor>;
-  /** The norm of all gradients together, as one vector, before clipping. */
-  totalNorm: number;
+  /** The norm of all gradients together, as one vector, before clipping: a scalar tensor. */
+  totalNorm: Scalar;
 }
 
 /** The p-norm of all of `t`'s values (p = Infinity: the largest absolute value). */
@@ -41,20 +44,21 @@ function pNorm(t: Tensor, p: number): Scalar {
 /**
  * Scales the gradients down so that their total norm is at most `maxNorm`, PyTorch's
  * `torch.nn.utils.clip_grad_norm_`: the total norm is the p-norm of the gradients' own p-norms (their
- * norm as one concatenated vector), then every gradient is multiplied by
+ * norm as one concatenated vector), and every gradient is multiplied by
  *
  *   coef = min(1, maxNorm / (totalNorm + 1e-6)).
  *
- * Returns the total norm (read back from the backend: one synchronization) and a new map; the
- * gradients it replaced are disposed, and the returned map owns every entry (unscaled ones are the
- * same tensors). With a non-finite total norm the gradients are scaled by NaN or 0 as in PyTorch,
- * unless `errorIfNonfinite`. No gradients: total norm 0.
+ * Like PyTorch it stays on the device — no read-back, so no synchronization on a GPU: the total norm
+ * is returned as a scalar tensor (read it with `await totalNorm.data()` to log it or to stop on a
+ * non-finite norm), and the gradients are always multiplied (by 1 when under the maximum). A
+ * non-finite total norm scales them by NaN or 0, as in PyTorch. Returns a new map owning every entry;
+ * the given gradients are disposed. No gradients: an empty map and a total norm of 0.
  *
  * @example
- * let { loss, grads } = valueAndGrads(model, lossFn);
+ * const { loss, grads } = valueAndGrads(model, lossFn);
  * const clipped = clipGradNorm(grads, 1.0);
- * grads = clipped.grads; // clipped.totalNorm, e.g. to log
- * opt.step(grads);
+ * opt.step(clipped.grads);
+ * dispose([loss, clipped.grads, clipped.totalNorm]);
  */
 export function clipGradNorm(
   grads: Readonly<Record<string, Tensor>>,
@@ -66,33 +70,19 @@ export function clipGradNorm(
   if (!(typeof p === 'number' && p > 0 && (Number.isFinite(p) || p === Number.POSITIVE_INFINITY))) {
     throw new Error(`clipGradNorm: normType must be a number > 0 or Infinity, got ${show(p)}`);
   }
-  const errorIfNonfinite = checkBoolean(
-    'clipGradNorm',
-    'errorIfNonfinite',
-    options.errorIfNonfinite ?? false,
-  );
   const names = Object.keys(grads);
-  if (names.length === 0) return { grads: {}, totalNorm: 0 };
-  const totalNorm = tidy(() => {
+  if (names.length === 0) return { grads: {}, totalNorm: scalar(0) };
+  const result = tidy(() => {
     const norms = names.map((n) => pNorm(grads[n], p));
-    return norms.length === 1 ? norms[0] : pNorm(stack(norms), p);
+    const totalNorm = norms.length === 1 ? norms[0] : pNorm(stack(norms), p);
+    // min(NaN, 1) is NaN, as torch.clamp: a NaN norm makes NaN gradients, not unclipped ones.
+    const coef = minimum(div(maxNorm, add(totalNorm, 1e-6)), 1);
+    const out: Record<string, Tensor> = {};
+    for (const n of names) out[n] = keep(mul(grads[n], coef));
+    return { grads: out, totalNorm: keep(totalNorm) };
   });
-  const total = totalNorm.dataSync()[0];
-  totalNorm.dispose();
-  if (errorIfNonfinite && !Number.isFinite(total)) {
-    throw new Error(
-      `clipGradNorm: the total norm of order ${p} of the gradients is ${total}, so they cannot be clipped; ` +
-        'find the parameter whose gradient is not finite, or pass errorIfNonfinite: false to scale by it anyway',
-    );
-  }
-  const coef = Math.min(maxNorm / (total + 1e-6), 1); // NaN stays NaN, as torch.clamp
-  const out: Record<string, Tensor> = { ...grads };
-  if (coef === 1) return { grads: out, totalNorm: total };
-  for (const n of names) {
-    out[n] = mul(grads[n], coef);
-    grads[n].dispose();
-  }
-  return { grads: out, totalNorm: total };
+  for (const n of names) grads[n].dispose();
+  return result;
 }
 
 /**
