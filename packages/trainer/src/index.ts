@@ -26,4 +26,19 @@ export { createOptimizerRegistry, type OptimizerFactory, OptimizerRegistry } fro
 export { RMSprop, type RmspropGroupOptions, type RmspropOptions, type RmspropState } from './optim/rmsprop';
 export { SGD, type SgdGroupOptions, type SgdOptions, type SgdState } from './optim/sgd';
 export { Registry } from './registry';
+export { ChainedScheduler } from './schedule/chained-scheduler';
+export { CosineAnnealingLR, type CosineAnnealingLROptions } from './schedule/cosine-annealing-lr';
+export {
+  CosineAnnealingWarmRestarts,
+  type CosineAnnealingWarmRestartsOptions,
+} from './schedule/cosine-annealing-warm-restarts';
+export { ExponentialLR, type ExponentialLROptions } from './schedule/exponential-lr';
+export { LinearLR, type LinearLROptions } from './schedule/linear-lr';
+export { MultiStepLR, type MultiStepLROptions } from './schedule/multi-step-lr';
+export { OneCycleLR, type OneCycleLROptions } from './schedule/one-cycle-lr';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedule/reduce-lr-on-plateau';
+export { createScheduleRegistry, type ScheduleFactory, ScheduleRegistry } from './schedule/registry';
+export { LrScheduler, type ScheduleStateDict } from './schedule/scheduler';
+export { SequentialLR, type SequentialLROptions } from './schedule/sequential-lr';
+export { StepLR, type StepLROptions } from './schedule/step-lr';
 export { joinTensors, type NumberRef, type SplitState, splitTensors, type TensorRef } from './state';

@@ -26,9 +26,25 @@ export interface ClipNormCase {
   clipped: Floats[];
 }
 
+/** A schedule as the fixtures describe it: one schedule, or a composite of them. */
+export type ScheduleSpec =
+  | { kind: string; options: Record<string, unknown> }
+  | { kind: 'SequentialLR' | 'ChainedScheduler'; schedulers: ScheduleSpec[]; milestones?: number[] };
+
+/** One lr_scheduler case: the groups' rates (and momenta) after construction and after each step. */
+export interface ScheduleCase {
+  name: string;
+  optimizer: 'SGD' | 'Adam';
+  schedule: ScheduleSpec;
+  metrics: number[] | null;
+  lrs: number[][];
+  momenta: number[][];
+}
+
 export interface Golden {
   torch: string;
   optimizers: OptimizerCase[];
+  schedules: ScheduleCase[];
   clipGradNorm: ClipNormCase[];
   clipGradValue: { clipValue: number; grads: Floats[]; clipped: Floats[] };
 }

@@ -22,6 +22,12 @@ export interface GroupOptions {
 export type ParamGroup<H extends GroupOptions> = H & {
   readonly params: readonly NamedParameter[];
   readonly name?: string;
+  /**
+   * The learning rate schedules start from (PyTorch's `initial_lr`): set by the first schedule built
+   * on the optimizer, from `lr`, and read by the next ones (so that a schedule chained after a warm-up
+   * starts from the original rate). Not a hyperparameter: not in the optimizer's state dict.
+   */
+  initialLr?: number;
 };
 
 /** A parameter's optimizer state: tensors (moments, buffers) and counters (steps). */

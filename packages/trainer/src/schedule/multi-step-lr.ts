@@ -1,0 +1,53 @@
+import type { Optimizer } from '../optim/optimizer';
+import { checkKeys, checkNumber } from '../options';
+import { LrScheduler } from './scheduler';
+
+/** Options of {@link MultiStepLR}. */
+export interface MultiStepLROptions {
+  /** Steps at which to decay (non-negative integers; a step listed twice decays twice). Required. */
+  milestones: readonly number[];
+  /** Multiplicative decay. Default 0.1. */
+  gamma?: number;
+}
+
+/**
+ * Decays each group's learning rate by `gamma` at each milestone, PyTorch's `MultiStepLR`:
+ *
+ *   lr_t = base_lr · gamma^(number of milestones ≤ t)
+ *
+ * Usually stepped once per epoch.
+ *
+ * @example
+ * const schedule = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ */
+export class MultiStepLR extends LrScheduler {
+  readonly milestones: readonly number[];
+  readonly gamma: number;
+
+  constructor(optimizer: Optimizer, options: MultiStepLROptions) {
+    checkKeys('MultiStepLR', options ?? {}, ['milestones', 'gamma']);
+    const milestones = options?.milestones;
+    if (!Array.isArray(milestones)) {
+      throw new Error(`MultiStepLR: milestones must be an array of steps, got ${JSON.stringify(milestones)}`);
+    }
+    milestones.forEach((m, i) => {
+      checkNumber('MultiStepLR', `milestones[${i}]`, m, { min: 0, integer: true });
+    });
+    const gamma = checkNumber('MultiStepLR', 'gamma', options.gamma ?? 0.1, { above: 0 });
+    super('MultiStepLR', optimizer);
+    this.milestones = [...milestones].sort((a, b) => a - b);
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    const lrs = this.groupLrs();
+    const hits = this.milestones.filter((m) => m === this.lastEpoch).length;
+    return hits === 0 ? lrs : lrs.map((lr) => lr * this.gamma ** hits);
+  }
+
+  protected override closedFormLr(): number[] {
+    const passed = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    return this.baseLrs.map((lr) => lr * this.gamma ** passed);
+  }
+}

@@ -1,0 +1,48 @@
+import type { Optimizer } from '../optim/optimizer';
+import { checkKeys, checkNumber } from '../options';
+import { LrScheduler } from './scheduler';
+
+/** Options of {@link StepLR}. */
+export interface StepLROptions {
+  /** Steps between two decays (a positive integer). Required. */
+  stepSize: number;
+  /** Multiplicative decay. Default 0.1. */
+  gamma?: number;
+}
+
+/**
+ * Decays each group's learning rate by `gamma` every `stepSize` steps, PyTorch's `StepLR`:
+ *
+ *   lr_t = base_lr · gamma^⌊t / stepSize⌋
+ *
+ * (computed as PyTorch does, chainably: the current rate times gamma at each multiple of stepSize).
+ * Usually stepped once per epoch.
+ *
+ * @example
+ * const schedule = new StepLR(opt, { stepSize: 30, gamma: 0.1 }); // ÷10 every 30 epochs
+ * for (const epoch of epochs) { trainOneEpoch(); schedule.step(); }
+ */
+export class StepLR extends LrScheduler {
+  readonly stepSize: number;
+  readonly gamma: number;
+
+  constructor(optimizer: Optimizer, options: StepLROptions) {
+    checkKeys('StepLR', options ?? {}, ['stepSize', 'gamma']);
+    const stepSize = checkNumber('StepLR', 'stepSize', options?.stepSize, { min: 1, integer: true });
+    const gamma = checkNumber('StepLR', 'gamma', options.gamma ?? 0.1, { above: 0 });
+    super('StepLR', optimizer);
+    this.stepSize = stepSize;
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    const lrs = this.groupLrs();
+    if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return lrs;
+    return lrs.map((lr) => lr * this.gamma);
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
+  }
+}
