@@ -1,3 +1,4 @@
+import { checkNumber } from '@convkit/backend';
 import {
   add,
   argMax,
@@ -23,7 +24,7 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { perSample } from './per-sample';
-import { checkImages, checkNumber } from './validate';
+import { checkImages } from './validate';
 
 /**
  * Colour adjustments on float images in [0, 1] (NHWC), following torchvision's tensor functional
@@ -38,7 +39,7 @@ function factorTensor(f: Factor, batch: number, op: string, lo = 0, hi = Number.
     throw new Error(`${op}: need one factor per sample (${batch}), got ${list.length}`);
   }
   for (const v of list) {
-    checkNumber(v, op, 'factor', lo);
+    checkNumber(op, 'factor', v, { min: lo });
     if (v > hi) throw new Error(`${op}: factor must be in [${lo}, ${hi}], got ${v}`);
   }
   return typeof f === 'number' ? tensor(f) : perSample(list);

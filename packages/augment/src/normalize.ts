@@ -1,6 +1,7 @@
+import { checkNumber } from '@convkit/backend';
 import { add, cast, div, mul, sub, type Tensor, type Tensor4D, tensor, tidy } from '@tensorflow/tfjs-core';
 import { channelConstant } from './mask';
-import { checkImages, checkNumber, perChannel } from './validate';
+import { checkImages, perChannel } from './validate';
 
 /** Per-channel constants tiled to [1, H, W, C] (fast broadcast on wasm; same values, same results). */
 function channelTensor(v: number | readonly number[], x: Tensor4D, op: string, name: string): Tensor {
@@ -80,7 +81,7 @@ type IntArray =
  * const y = toFloat(intTensor, undefined, 1);            // just a cast
  */
 export function toFloat(x: Tensor | IntArray, shape?: readonly number[], scale = 1 / 255): Tensor {
-  checkNumber(scale, 'toFloat', 'scale');
+  checkNumber('toFloat', 'scale', scale);
   return tidy(() => {
     let t: Tensor;
     if (Array.isArray(x) || ArrayBuffer.isView(x)) {

@@ -1,8 +1,9 @@
 import type { Rng } from '@convkit/backend';
+import { checkProbability } from '@convkit/backend';
 import { type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { cropWindows, mirrorAxis, type PadMode, sampleSeparable, windowAxis } from './sampling';
 import { roundHalfEven, toPadding, toSize } from './size';
-import { checkImages, checkProbability, perChannel } from './validate';
+import { checkImages, perChannel } from './validate';
 
 export interface RandomCropOptions {
   /** Output `[height, width]` (or one number for a square). Default: the input size. */
@@ -48,16 +49,14 @@ export function cropOrGather(
   const [, H, W] = x.shape;
   const scalarFill = fill.every((v) => v === fill[0]);
   if (mode !== 'edge' && scalarFill && H >= 2 && W >= 2) {
-    return cropWindows(
-      x,
+    return cropWindows(x, {
       top,
       left,
-      h,
-      w,
-      mode === 'reflect' ? 'reflect' : 'constant',
-      fill[0] ?? 0,
-      mirrored,
-    );
+      size: [h, w],
+      mode: mode === 'reflect' ? 'reflect' : 'constant',
+      fill: fill[0] ?? 0,
+      flip: mirrored,
+    });
   }
   const cols = windowAxis(left, w, W, mode);
   if (mirrored !== undefined)
@@ -94,7 +93,7 @@ export function randomCrop(x: Tensor4D, rng: Rng, options: RandomCropOptions = {
     );
   }
   const flip = options.flip ?? 0;
-  checkProbability(flip, op, 'flip');
+  checkProbability(op, 'flip', flip);
   const top = new Int32Array(B);
   const left = new Int32Array(B);
   const mirrored = new Uint8Array(B);

@@ -15,13 +15,18 @@ export {
   wasmBackend,
   webgpuBackend,
 } from './backends';
+export { type CheckNumberOptions, checkNumber, checkPositiveInt, checkProbability } from './checks';
 export { convkitGradients, registerGradients } from './gradients';
 export type { BackendReport, InitBackendOptions } from './init-backend';
 export { currentBackend, formatReport, initBackend } from './init-backend';
 export {
   AdamUpdate,
   type AdamUpdateAttrs,
+  conv2DBackpropFilterKernel,
+  conv2DBackpropInputKernel,
   cpuKernels,
+  depthwiseConv2dNativeBackpropFilterKernel,
+  depthwiseConv2dNativeBackpropInputKernel,
   NormApply,
   NormApplyRunning,
   NormInputGrad,

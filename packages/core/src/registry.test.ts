@@ -46,6 +46,14 @@ describe('ModuleRegistry', () => {
     expect(coreModules().has('MyIdentity')).toBe(false);
   });
 
+  it('register(cls) takes the name from the static className, and refuses a class without one', () => {
+    const registry = new ModuleRegistry().register(Identity);
+    expect(registry.names()).toEqual(['Identity']);
+    expect(() => registry.register(Identity)).toThrow("'Identity' is already registered");
+    class Unnamed extends Identity {}
+    expect(() => registry.register(Unnamed)).toThrow(/Unnamed declares no static className/);
+  });
+
   it('every registered name is its class name (configs round-trip through the registry)', () => {
     const registry = coreModules();
     for (const name of registry.names()) {

@@ -1,12 +1,32 @@
-import type { Rng } from '@convkit/backend';
+import { checkProbability, type Rng } from '@convkit/backend';
+import { layerRng, seedConfig } from '@convkit/core';
 import { type Tensor, tensor } from '@tensorflow/tfjs-core';
 
-/** Throws unless `p` is a probability in [0, 1]; returns it. */
-export function checkProbability(label: string, p: number): number {
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-    throw new Error(`${label}: drop probability p has to be between 0 and 1, but got ${p}`);
-  }
-  return p;
+/** The options every layer of the dropout family takes. */
+export interface DropOptions {
+  /** Probability of dropping, in [0, 1]. */
+  p?: number;
+  /**
+   * Seed or generator the masks are drawn from. Default: a fresh random seed. For reproducible
+   * masks give each dropout of a model its own stream of one seeded generator (`rng.fork()`).
+   */
+  rng?: number | Rng;
+}
+
+/**
+ * A dropout-family layer's `p` and `rng` options, resolved: `p` checked (default `defaultP`) and the
+ * seed kept for the config (`options`), and the generator its masks are drawn from (`rng`).
+ *
+ * @example
+ * const { options: common, rng } = dropOptions('Dropout', options, 0.5);
+ */
+export function dropOptions(
+  who: string,
+  options: DropOptions,
+  defaultP: number,
+): { options: { p: number; rng?: number }; rng: Rng } {
+  const p = checkProbability(who, 'p', options.p ?? defaultP);
+  return { options: { p, ...seedConfig(options.rng) }, rng: layerRng(options.rng) };
 }
 
 /**
@@ -21,9 +41,4 @@ export function bernoulliMask(rng: Rng, shape: number[], keep: number, keptValue
     shape,
     'float32',
   );
-}
-
-/** The config form of an `rng` option: a numeric seed is kept, a generator (stateful) is not. */
-export function seedConfig(rng: number | Rng | undefined): { rng?: number } {
-  return typeof rng === 'number' ? { rng } : {};
 }

@@ -1,3 +1,4 @@
+import { checkNumber } from '@convkit/backend';
 import {
   abs,
   add,
@@ -17,7 +18,7 @@ import {
   type Tensor,
   tidy,
 } from '@tensorflow/tfjs-core';
-import { checkNumber, show } from './options';
+import { show } from './options';
 
 /** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {

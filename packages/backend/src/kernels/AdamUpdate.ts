@@ -34,7 +34,7 @@ export interface AdamUpdateAttrs {
   decoupled: boolean;
 }
 
-const adamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
+const adamUpdateFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const { param, grad, expAvg, expAvgSq, maxExpAvgSq } = inputs as Record<string, TensorInfo | undefined> &
     Record<'param' | 'grad' | 'expAvg' | 'expAvgSq', TensorInfo>;
   const a = attrs as unknown as AdamUpdateAttrs;
@@ -80,9 +80,12 @@ const adamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   return { dataId: param.dataId, shape: param.shape, dtype: param.dtype };
 };
 
-/** {@link AdamUpdate} for webgpu. */
-export const adamUpdateWebgpu: KernelConfig = {
-  kernelName: AdamUpdate,
-  backendName: 'webgpu',
-  kernelFunc: adamUpdate,
-};
+/**
+ * The {@link AdamUpdate} kernel for webgpu (the only backend with in-place programs).
+ *
+ * @example
+ * registerKernel(adamUpdateKernel('webgpu'));
+ */
+export function adamUpdateKernel(backendName: 'webgpu'): KernelConfig {
+  return { kernelName: AdamUpdate, backendName, kernelFunc: adamUpdateFunc };
+}

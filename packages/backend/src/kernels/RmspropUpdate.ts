@@ -29,7 +29,7 @@ export interface RmspropUpdateAttrs {
   maximize: boolean;
 }
 
-const rmspropUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
+const rmspropUpdateFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const { param, grad, squareAvg, gradAvg, buffer } = inputs as Record<string, TensorInfo | undefined> &
     Record<'param' | 'grad' | 'squareAvg', TensorInfo>;
   const a = attrs as unknown as RmspropUpdateAttrs;
@@ -82,9 +82,12 @@ const rmspropUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   return { dataId: param.dataId, shape: param.shape, dtype: param.dtype };
 };
 
-/** {@link RmspropUpdate} for webgpu. */
-export const rmspropUpdateWebgpu: KernelConfig = {
-  kernelName: RmspropUpdate,
-  backendName: 'webgpu',
-  kernelFunc: rmspropUpdate,
-};
+/**
+ * The {@link RmspropUpdate} kernel for webgpu (the only backend with in-place programs).
+ *
+ * @example
+ * registerKernel(rmspropUpdateKernel('webgpu'));
+ */
+export function rmspropUpdateKernel(backendName: 'webgpu'): KernelConfig {
+  return { kernelName: RmspropUpdate, backendName, kernelFunc: rmspropUpdateFunc };
+}

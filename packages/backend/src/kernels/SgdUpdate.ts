@@ -30,7 +30,7 @@ export interface SgdUpdateAttrs {
   first: boolean;
 }
 
-const sgdUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
+const sgdUpdateFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const { param, grad, buffer } = inputs as Record<string, TensorInfo | undefined> &
     Record<'param' | 'grad', TensorInfo>;
   const a = attrs as unknown as SgdUpdateAttrs;
@@ -69,9 +69,12 @@ const sgdUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   return { dataId: param.dataId, shape: param.shape, dtype: param.dtype };
 };
 
-/** {@link SgdUpdate} for webgpu. */
-export const sgdUpdateWebgpu: KernelConfig = {
-  kernelName: SgdUpdate,
-  backendName: 'webgpu',
-  kernelFunc: sgdUpdate,
-};
+/**
+ * The {@link SgdUpdate} kernel for webgpu (the only backend with in-place programs).
+ *
+ * @example
+ * registerKernel(sgdUpdateKernel('webgpu'));
+ */
+export function sgdUpdateKernel(backendName: 'webgpu'): KernelConfig {
+  return { kernelName: SgdUpdate, backendName, kernelFunc: sgdUpdateFunc };
+}

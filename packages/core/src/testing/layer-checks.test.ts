@@ -29,7 +29,7 @@ import {
 class Scale extends Module {
   static readonly className = 'Scale';
   readonly w: Variable;
-  constructor(readonly options: { seed?: number; defect?: string; factor?: number } = {}) {
+  constructor(override readonly options: { seed?: number; defect?: string; factor?: number } = {}) {
     super();
     this.w = this.addParameter('w', new Rng(options.seed ?? 0).uniformTensor([3], 0.5, 1.5));
     if (options.defect === 'unused') this.addParameter('unused', new Rng(1).uniformTensor([2]));

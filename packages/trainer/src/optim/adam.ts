@@ -1,7 +1,8 @@
+import { checkNumber } from '@convkit/backend';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { adamUpdate } from '../ops/adam-update';
 import { zerosVariable } from '../ops/zeros-variable';
-import { checkBoolean, checkKeys, checkNumber, dropUndefined } from '../options';
+import { checkBoolean, checkKeys, dropUndefined } from '../options';
 import { type GroupOptions, Optimizer, type ParamGroup, type StateSpec } from './optimizer';
 import type { OptimizerParams } from './params';
 

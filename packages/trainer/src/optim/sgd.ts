@@ -1,6 +1,7 @@
+import { checkNumber } from '@convkit/backend';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { sgdUpdate } from '../ops/sgd-update';
-import { checkBoolean, checkKeys, checkNumber, dropUndefined } from '../options';
+import { checkBoolean, checkKeys, dropUndefined } from '../options';
 import { type GroupOptions, Optimizer, type ParamGroup, type StateSpec } from './optimizer';
 import type { OptimizerParams } from './params';
 

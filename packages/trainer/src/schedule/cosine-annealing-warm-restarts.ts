@@ -1,5 +1,6 @@
+import { checkNumber } from '@convkit/backend';
 import type { Optimizer } from '../optim/optimizer';
-import { checkKeys, checkNumber } from '../options';
+import { checkKeys } from '../options';
 import { LrScheduler, type ScheduleStateDict } from './scheduler';
 
 /** Options of {@link CosineAnnealingWarmRestarts}. */

@@ -1,5 +1,6 @@
+import { checkNumber } from '@convkit/backend';
 import type { Optimizer } from '../optim/optimizer';
-import { checkKeys, checkNumber } from '../options';
+import { checkKeys } from '../options';
 import { LrScheduler } from './scheduler';
 
 /** Options of {@link MultiStepLR}. */

@@ -1,5 +1,6 @@
+import { checkNumber } from '@convkit/backend';
 import type { Optimizer } from '../optim/optimizer';
-import { checkBoolean, checkKeys, checkNumber, show } from '../options';
+import { checkBoolean, checkKeys, show } from '../options';
 import { LrScheduler, perGroup } from './scheduler';
 
 /** Options of {@link OneCycleLR}. */

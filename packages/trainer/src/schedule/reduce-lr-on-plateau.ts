@@ -1,5 +1,6 @@
+import { checkNumber } from '@convkit/backend';
 import type { Optimizer } from '../optim/optimizer';
-import { checkKeys, checkNumber, show } from '../options';
+import { checkKeys, show } from '../options';
 import { LrScheduler, perGroup, type ScheduleStateDict } from './scheduler';
 
 /** Options of {@link ReduceLROnPlateau}. */

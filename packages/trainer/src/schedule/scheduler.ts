@@ -1,5 +1,6 @@
+import { checkNumber } from '@convkit/backend';
 import type { Optimizer } from '../optim/optimizer';
-import { checkNumber, show } from '../options';
+import { show } from '../options';
 
 /**
  * A schedule's position as data (PyTorch's `scheduler.state_dict()`, JSON only): how many steps it has
