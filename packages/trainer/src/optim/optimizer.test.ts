@@ -238,9 +238,7 @@ describe('Optimizer.step checks', () => {
     expect(() => opt.step({ w: g })).toThrow(/SGD.step: SGD: lr must be a finite number >= 0, got NaN/);
     const two = new SGD([{ params: [['w', w]] }, { params: [['b', b]], name: 'head' }], { lr: 1 });
     two.paramGroups[1].momentum = -1;
-    expect(() => two.step({ w: g })).toThrow(
-      /SGD group 1 \('head'\): momentum must be >= 0, got -1/,
-    );
+    expect(() => two.step({ w: g })).toThrow(/SGD group 1 \('head'\): momentum must be >= 0, got -1/);
     dispose([w, b, g]);
   });
 
@@ -402,11 +400,7 @@ describe('option checks', () => {
       () => new SGD([v()], { lr: 1, nesterov: true, momentum: 0.9, dampening: 0.1 }),
       /dampening 0.1/,
     ],
-    [
-      'alpha > 1',
-      () => new RMSprop([v()], { alpha: 1.5 }),
-      /RMSprop: alpha must be in \[0, 1\], got 1.5/,
-    ],
+    ['alpha > 1', () => new RMSprop([v()], { alpha: 1.5 }), /RMSprop: alpha must be in \[0, 1\], got 1.5/],
     [
       'negative momentum',
       () => new RMSprop([v()], { momentum: -0.5 }),
@@ -427,11 +421,7 @@ describe('option checks', () => {
       () => new SGD([v()], undefined as never),
       /SGD: options with a learning rate are required/,
     ],
-    [
-      'group lr',
-      () => new Adam([{ params: [v()], lr: -1 }]),
-      /Adam: lr must be >= 0, got -1/,
-    ],
+    ['group lr', () => new Adam([{ params: [v()], lr: -1 }]), /Adam: lr must be >= 0, got -1/],
   ];
   for (const [what, build, message] of cases) it(what, () => expect(build).toThrow(message));
 });

@@ -64,22 +64,13 @@ describeEachBackend('LrScheduler', () => {
         () => new ExponentialLR(opt, {} as never),
         /ExponentialLR: gamma must be a finite number > 0, got undefined/,
       ],
-      [
-        () => new CosineAnnealingLR(opt, { tMax: 0 }),
-        /CosineAnnealingLR: tMax must be > 0, got 0/,
-      ],
+      [() => new CosineAnnealingLR(opt, { tMax: 0 }), /CosineAnnealingLR: tMax must be > 0, got 0/],
       [
         () => new CosineAnnealingWarmRestarts(opt, { t0: 2, tMult: 1.5 }),
         /tMult must be an integer >= 1, got 1.5/,
       ],
-      [
-        () => new LinearLR(opt, { startFactor: 0 }),
-        /LinearLR: startFactor must be in \(0, 1\], got 0/,
-      ],
-      [
-        () => new LinearLR(opt, { endFactor: 2 }),
-        /LinearLR: endFactor must be in \[0, 1\], got 2/,
-      ],
+      [() => new LinearLR(opt, { startFactor: 0 }), /LinearLR: startFactor must be in \(0, 1\], got 0/],
+      [() => new LinearLR(opt, { endFactor: 2 }), /LinearLR: endFactor must be in \[0, 1\], got 2/],
       [() => new OneCycleLR(opt, { maxLr: 1 }), /OneCycleLR: give totalSteps, or epochs and stepsPerEpoch/],
       [
         () => new OneCycleLR(opt, { maxLr: [1, 2], totalSteps: 5 }),
