@@ -1,9 +1,8 @@
-import { describeEachBackend } from '@convkit/backend/testing';
-import { expectClose } from '@convkit/core/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { dispose, memory, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { clipGradNorm, clipGradValue } from './clip';
-import { golden } from './test-utils';
+import { golden } from './test-helpers';
 
 const SHAPES = [[3, 4], [5], [2, 2, 2, 3]];
 const gradsOf = (values: number[][]) =>

@@ -4,7 +4,7 @@ import { clone, dispose, memory, type Tensor, type Variable } from '@tensorflow/
 import { describe, expect, it } from 'vitest';
 import type { Optimizer } from '../optim/optimizer';
 import { createOptimizerRegistry } from '../optim/registry';
-import { owned } from '../test-utils';
+import { owned } from '../test-helpers';
 import { hasKernel } from './fused';
 
 const registry = createOptimizerRegistry();

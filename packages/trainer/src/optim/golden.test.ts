@@ -1,8 +1,7 @@
-import { describeEachBackend } from '@convkit/backend/testing';
-import { expectClose } from '@convkit/core/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { dispose, memory, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { caseParams, golden, type OptimizerCase, paramName } from '../test-utils';
+import { caseParams, golden, type OptimizerCase, paramName } from '../test-helpers';
 import type { Optimizer } from './optimizer';
 import { createOptimizerRegistry } from './registry';
 

@@ -15,7 +15,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { joinTensors, splitTensors } from '../state';
-import { owned } from '../test-utils';
+import { owned } from '../test-helpers';
 import { Adam } from './adam';
 import { AdamW } from './adamw';
 import type { Optimizer, OptimizerStateDict } from './optimizer';

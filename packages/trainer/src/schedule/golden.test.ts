@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { Adam } from '../optim/adam';
 import type { Optimizer, OptimizerStateDict } from '../optim/optimizer';
 import { SGD } from '../optim/sgd';
-import { golden, owned, type ScheduleCase, type ScheduleSpec } from '../test-utils';
+import { golden, owned, type ScheduleCase, type ScheduleSpec } from '../test-helpers';
 import { ChainedScheduler } from './chained-scheduler';
 import { CosineAnnealingLR } from './cosine-annealing-lr';
 import { CosineAnnealingWarmRestarts } from './cosine-annealing-warm-restarts';

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { Adam } from '../optim/adam';
 import { RMSprop } from '../optim/rmsprop';
 import { SGD } from '../optim/sgd';
-import { owned } from '../test-utils';
+import { owned } from '../test-helpers';
 import { ChainedScheduler } from './chained-scheduler';
 import { CosineAnnealingLR } from './cosine-annealing-lr';
 import { CosineAnnealingWarmRestarts } from './cosine-annealing-warm-restarts';
