@@ -11,7 +11,7 @@ import {
   valueAndGrads,
 } from '@convkit/core';
 import { dispose, type Tensor4D, tensor1d } from '@tensorflow/tfjs-core';
-import { Adam } from '../../examples/mnist/src/adam';
+import { Adam } from '@convkit/trainer';
 import { TRAIN_DEFAULTS } from '../../examples/mnist/src/train-lib';
 import { AUGMENT_BATCH, AUGMENT_INPUTS, augmentCase, type Case, stepCase } from './cases';
 import type { MeasureOptions } from './measure';
