@@ -54,7 +54,7 @@ const LUMA = [0.2989, 0.587, 0.114];
 
 /**
  * ITU-R 601-2 luma as torchvision computes it, 0.2989 R + 0.587 G + 0.114 B, repeated in `out`
- * channels: one [N, 3] × [3, out] product (slicing channels out is ~50× slower on wasm, and an
+ * channels: one [N, 3] × [3, out] product (slicing channels out costs a strided copy per channel, and an
  * [B, H, W, 1] result would need slow innermost broadcasts later). Shape [B, H, W, out].
  */
 function luma(x: Tensor4D, out: 1 | 3 = 1): Tensor4D {

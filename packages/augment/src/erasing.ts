@@ -90,7 +90,7 @@ export function sampleEraseBox(
 /**
  * Random erasing (Zhong et al. 2017, torchvision `RandomErasing`): with probability `p` per sample,
  * one rectangle of random area fraction and aspect ratio is set to `value`. Usually placed after
- * `normalize`, where value 0 is the dataset mean.
+ * `normalizeChannels`, where value 0 is the dataset mean.
  *
  * Options: `p` (0.5), `scale` ([0.02, 0.33]), `ratio` ([0.3, 3.3]), `value` (0; or per-channel,
  * or 'random'). Draws per sample: the coin, then the box. Shapes: [B, H, W, C] → same.

@@ -17,7 +17,7 @@ function randomFlip(x: Tensor4D, rng: Rng, axis: 1 | 2, op: string, options: Fli
   const [B, H, W] = x.shape;
   const mask = drawMask(rng, B, p);
   return tidy(() => {
-    // Mirrored boxes through crop_and_resize: one native pass (reverse + select is ~5× slower on wasm).
+    // Mirrored boxes through crop_and_resize: one native pass (reverse + select is slower on wasm).
     if (H >= 2 && W >= 2) {
       const zero = new Int32Array(B);
       return cropWindows(x, {

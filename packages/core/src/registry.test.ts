@@ -1,10 +1,10 @@
-import { initBackend } from '@convkit/backend';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '@convkit/backend/testing';
+import { describe, expect, it } from 'vitest';
 import { Identity } from './layers/identity';
 import { coreModules, ModuleRegistry } from './registry';
 
 describe('ModuleRegistry', () => {
-  beforeAll(() => initBackend({ backend: 'cpu', strict: true }));
+  useBackend('cpu');
 
   it('holds every core module, throws on duplicates and on unknown names with the known ones', () => {
     const registry = coreModules();

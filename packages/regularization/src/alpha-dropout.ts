@@ -1,7 +1,5 @@
-import type { Rng } from '@convkit/backend';
-import { Module } from '@convkit/core';
 import { add, clone, mul, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
-import { type DropOptions, dropOptions } from './mask';
+import { DropLayer, type DropOptions } from './drop-layer';
 
 /** Options of {@link AlphaDropout}. */
 export interface AlphaDropoutOptions extends DropOptions {
@@ -24,21 +22,11 @@ const ALPHA_PRIME = 1.7580993408473766;
  * @example
  * const drop = new AlphaDropout({ p: 0.1, rng: 2 }); // after SELU activations
  */
-export class AlphaDropout extends Module {
+export class AlphaDropout extends DropLayer<{ p: number; rng?: number }> {
   static readonly className = 'AlphaDropout';
-  override readonly options: { p: number; rng?: number };
-  private readonly rng: Rng;
 
   constructor(options: AlphaDropoutOptions = {}) {
-    super();
-    const { options: resolved, rng } = dropOptions('AlphaDropout', options, 0.5);
-    this.options = resolved;
-    this.rng = rng;
-  }
-
-  /** @deprecated Read `options.p`. */
-  get p(): number {
-    return this.options.p;
+    super('AlphaDropout', options, 0.5, {});
   }
 
   forward(x: Tensor): Tensor {

@@ -1,7 +1,6 @@
-import type { Rng } from '@convkit/backend';
-import { Module } from '@convkit/core';
 import { clone, mul, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { bernoulliMask, type DropOptions, dropOptions } from './mask';
+import { DropLayer, type DropOptions } from './drop-layer';
+import { bernoulliMask } from './mask';
 
 /** Options of {@link DropPath}. */
 export interface DropPathOptions extends DropOptions {
@@ -27,22 +26,11 @@ export type DropPathConfig = { p: number; scaleByKeep: boolean; rng?: number };
  * const dropPath = new DropPath({ p: 0.1, rng: 5 });
  * const y = add(x, dropPath.call(branch.call(x)));
  */
-export class DropPath extends Module {
+export class DropPath extends DropLayer<DropPathConfig> {
   static readonly className = 'DropPath';
-  override readonly options: DropPathConfig;
-  private readonly rng: Rng;
 
   constructor(options: DropPathOptions = {}) {
-    super();
-    const { options: common, rng } = dropOptions('DropPath', options, 0);
-    const { p, ...seed } = common;
-    this.options = { p, scaleByKeep: options.scaleByKeep ?? true, ...seed };
-    this.rng = rng;
-  }
-
-  /** @deprecated Read `options.p`. */
-  get p(): number {
-    return this.options.p;
+    super('DropPath', options, 0, { scaleByKeep: options.scaleByKeep ?? true });
   }
 
   /** @deprecated Read `options.scaleByKeep`. */

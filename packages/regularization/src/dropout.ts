@@ -1,7 +1,6 @@
-import type { Rng } from '@convkit/backend';
-import { Module } from '@convkit/core';
 import { clone, mul, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { bernoulliMask, type DropOptions, dropOptions } from './mask';
+import { DropLayer, type DropOptions } from './drop-layer';
+import { bernoulliMask } from './mask';
 
 /** Where dropout rescales: `'inverted'` (kept units ×1/(1−p) in training) or `'test-time'` (×(1−p) in eval). */
 export type DropoutScaling = 'inverted' | 'test-time';
@@ -35,26 +34,15 @@ export type DropoutConfig = { p: number; scaling: DropoutScaling; rng?: number }
  * drop.call(x);        // training: about 20% zeros, the rest ×1.25
  * drop.eval().call(x); // x
  */
-export class Dropout extends Module {
+export class Dropout extends DropLayer<DropoutConfig> {
   static readonly className = 'Dropout';
-  override readonly options: DropoutConfig;
-  private readonly rng: Rng;
 
   constructor(options: DropoutOptions = {}) {
-    super();
-    const { options: common, rng } = dropOptions('Dropout', options, 0.5);
-    const scaling = options.scaling ?? 'inverted';
+    super('Dropout', options, 0.5, { scaling: options.scaling ?? 'inverted' });
+    const { scaling } = this.options;
     if (scaling !== 'inverted' && scaling !== 'test-time') {
       throw new Error(`Dropout: scaling must be 'inverted' or 'test-time', got '${scaling}'`);
     }
-    const { p, ...seed } = common;
-    this.options = { p, scaling, ...seed };
-    this.rng = rng;
-  }
-
-  /** @deprecated Read `options.p`. */
-  get p(): number {
-    return this.options.p;
   }
 
   /** @deprecated Read `options.scaling`. */

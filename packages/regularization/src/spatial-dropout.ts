@@ -1,7 +1,7 @@
-import type { Rng } from '@convkit/backend';
-import { checkImage, Module } from '@convkit/core';
+import { checkImage } from '@convkit/core';
 import { clone, mul, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { bernoulliMask, type DropOptions, dropOptions } from './mask';
+import { DropLayer, type DropOptions } from './drop-layer';
+import { bernoulliMask } from './mask';
 
 /** Options of {@link SpatialDropout2d}. */
 export interface SpatialDropout2dOptions extends DropOptions {
@@ -22,21 +22,11 @@ export interface SpatialDropout2dOptions extends DropOptions {
  * @example
  * const drop = new SpatialDropout2d({ p: 0.1, rng: 3 });
  */
-export class SpatialDropout2d extends Module {
+export class SpatialDropout2d extends DropLayer<{ p: number; rng?: number }> {
   static readonly className = 'SpatialDropout2d';
-  override readonly options: { p: number; rng?: number };
-  private readonly rng: Rng;
 
   constructor(options: SpatialDropout2dOptions = {}) {
-    super();
-    const { options: resolved, rng } = dropOptions('SpatialDropout2d', options, 0.5);
-    this.options = resolved;
-    this.rng = rng;
-  }
-
-  /** @deprecated Read `options.p`. */
-  get p(): number {
-    return this.options.p;
+    super('SpatialDropout2d', options, 0.5, {});
   }
 
   forward(x: Tensor): Tensor {
