@@ -18,12 +18,15 @@ function distance(a: string, b: string): number {
 
 /**
  * The known name closest to `name`, when one is close: equal up to case and `-`/`_` (PyTorch's
- * `weight_decay` for `weightDecay`), or within a small edit distance (`adan` for `adam`).
+ * `weight_decay` for `weightDecay`), the start of a known name (`step` for `StepLR`), or within a small
+ * edit distance (`adan` for `Adam`).
  */
 export function closestName(name: string, known: readonly string[]): string | undefined {
   const folded = fold(name);
   const same = known.find((k) => fold(k) === folded);
   if (same !== undefined) return same;
+  const prefix = folded.length >= 3 ? known.find((k) => fold(k).startsWith(folded)) : undefined;
+  if (prefix !== undefined) return prefix;
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(folded.length / 3)) + 1;
   for (const k of known) {

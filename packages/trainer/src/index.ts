@@ -22,7 +22,12 @@ export {
   type ParamGroupInput,
   type ParamSource,
 } from './optim/params';
-export { createOptimizerRegistry, type OptimizerFactory, OptimizerRegistry } from './optim/registry';
+export {
+  createOptimizerRegistry,
+  type OptimizerClass,
+  OptimizerRegistry,
+  registerOptimizers,
+} from './optim/registry';
 export { RMSprop, type RmspropGroupOptions, type RmspropOptions, type RmspropState } from './optim/rmsprop';
 export { SGD, type SgdGroupOptions, type SgdOptions, type SgdState } from './optim/sgd';
 export { Registry } from './registry';
@@ -37,7 +42,12 @@ export { LinearLR, type LinearLROptions } from './schedule/linear-lr';
 export { MultiStepLR, type MultiStepLROptions } from './schedule/multi-step-lr';
 export { OneCycleLR, type OneCycleLROptions } from './schedule/one-cycle-lr';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedule/reduce-lr-on-plateau';
-export { createScheduleRegistry, type ScheduleFactory, ScheduleRegistry } from './schedule/registry';
+export {
+  createScheduleRegistry,
+  registerSchedules,
+  type ScheduleClass,
+  ScheduleRegistry,
+} from './schedule/registry';
 export { LrScheduler, type ScheduleStateDict } from './schedule/scheduler';
 export { SequentialLR, type SequentialLROptions } from './schedule/sequential-lr';
 export { StepLR, type StepLROptions } from './schedule/step-lr';

@@ -1,27 +1,32 @@
 import { didYouMean } from './did-you-mean';
 
 /**
- * Named entries of one kind (optimizers, schedules): what the command line builds from flags.
+ * Classes of one kind (optimizers, schedules) by name: what the command line builds from flags.
  *
- * An explicit instance: nothing registers itself on import. `register` throws on a duplicate name,
- * `get` on an unknown one, with the closest known name and the list of known ones.
+ * An explicit instance: nothing registers itself on import. `register(cls)` files a class under its
+ * static `className` (or `register(name, cls)` under another name) and throws on a duplicate; `get`
+ * throws on an unknown name with the closest known one and the list of known ones.
  *
  * @example
- * const registry = new Registry<OptimizerFactory>('optimizer');
- * registry.register('adam', (params, options) => new Adam(params, options));
- * registry.get('Adam'); // throws: unknown optimizer 'Adam' (did you mean 'adam'?); known: adam
+ * const registry = new Registry<OptimizerClass>('optimizer');
+ * registry.register(Adam);   // 'Adam'
+ * registry.get('adam');      // throws: unknown optimizer 'adam' (did you mean 'Adam'?); known: Adam
  */
-export class Registry<T> {
+export class Registry<T extends { readonly className?: string }> {
   private readonly entries = new Map<string, T>();
 
   /** `kind` names the entries in error messages ("optimizer", "schedule"). */
   constructor(readonly kind: string) {}
 
-  /** Adds `value` under `name`; throws when the name is taken. */
-  register(name: string, value: T): this {
+  /** Registers `cls` under its static `className`, or under `name`; throws when the name is taken. */
+  register(cls: T): this;
+  register(name: string, cls: T): this;
+  register(nameOrClass: string | T, cls?: T): this {
+    const value = (typeof nameOrClass === 'string' ? cls : nameOrClass) as T;
+    const name = typeof nameOrClass === 'string' ? nameOrClass : value?.className;
     if (typeof name !== 'string' || name.length === 0) {
       throw new Error(
-        `${this.kind} registry: a name must be a non-empty string, got ${JSON.stringify(name)}`,
+        `${this.kind} registry: a name must be a non-empty string (a class's static className), got ${JSON.stringify(name)}`,
       );
     }
     if (this.entries.has(name)) throw new Error(`${this.kind} registry: '${name}' is already registered`);

@@ -11,14 +11,14 @@ const registry = createOptimizerRegistry();
 
 /** Each optimizer's variants whose fused kernel differs (bindings or WGSL). */
 const VARIANTS: [string, Record<string, unknown>][] = [
-  ['sgd', { lr: 0.1 }],
-  ['sgd', { lr: 0.1, momentum: 0.9, weightDecay: 1e-4 }],
-  ['sgd', { lr: 0.1, momentum: 0.9, nesterov: true }],
-  ['adam', {}],
-  ['adam', { amsgrad: true, weightDecay: 0.1 }],
-  ['adamw', { maximize: true }],
-  ['rmsprop', {}],
-  ['rmsprop', { centered: true, momentum: 0.9 }],
+  ['SGD', { lr: 0.1 }],
+  ['SGD', { lr: 0.1, momentum: 0.9, weightDecay: 1e-4 }],
+  ['SGD', { lr: 0.1, momentum: 0.9, nesterov: true }],
+  ['Adam', {}],
+  ['Adam', { amsgrad: true, weightDecay: 0.1 }],
+  ['AdamW', { maximize: true }],
+  ['RMSprop', {}],
+  ['RMSprop', { centered: true, momentum: 0.9 }],
 ];
 
 /**
@@ -95,7 +95,7 @@ describeEachBackend('fused optimizer updates', (backend) => {
   describe('writing in place never changes another tensor', () => {
     it('a clone of a parameter or of a state tensor keeps its values', async () => {
       const w = owned([1, 2, 3, 4], [4]);
-      const opt = registry.create('adam', [['w', w]], { lr: 0.1 });
+      const opt = registry.create('Adam', [['w', w]], { lr: 0.1 });
       const g = owned([1, -1, 1, -1], [4]);
       opt.step({ w: g });
       const wBefore = clone(w);
@@ -112,7 +112,7 @@ describeEachBackend('fused optimizer updates', (backend) => {
 
     it('a parameter read back before a step reads its new values after it', async () => {
       const w = owned([1, 2, 3, 4], [4]);
-      const opt = registry.create('sgd', [['w', w]], { lr: 1 });
+      const opt = registry.create('SGD', [['w', w]], { lr: 1 });
       const g = owned([1, 1, 1, 1], [4]);
       opt.step({ w: g }); // puts w on the GPU
       expect(Array.from(await w.data())).toEqual([0, 1, 2, 3]); // now cached on the CPU by tfjs
@@ -123,7 +123,7 @@ describeEachBackend('fused optimizer updates', (backend) => {
 
     it('a gradient that is the parameter itself is read, not overwritten while read', async () => {
       const w = owned([1, 2, 3, 4], [4]);
-      const opt = registry.create('sgd', [['w', w]], { lr: 0.5, momentum: 0.9 });
+      const opt = registry.create('SGD', [['w', w]], { lr: 0.5, momentum: 0.9 });
       opt.step({ w }); // w ← w − 0.5·w
       expect(Array.from(await w.data())).toEqual([0.5, 1, 1.5, 2]);
       opt.dispose();

@@ -60,7 +60,6 @@ export abstract class AdamFamily extends Optimizer<AdamGroupOptions, AdamState> 
   ) {
     const { fused, ...rest } = options ?? {};
     checkKeys(name, rest, KEYS);
-    if (fused !== undefined) checkBoolean(name, 'fused', fused);
     const defaults = {
       lr: 1e-3,
       betas: [0.9, 0.999],
@@ -69,7 +68,8 @@ export abstract class AdamFamily extends Optimizer<AdamGroupOptions, AdamState> 
       amsgrad: false,
       maximize: false,
     };
-    super(name, params, { ...defaults, ...dropUndefined(rest) } as AdamGroupOptions, fused ?? true);
+    const config = { ...defaults, ...dropUndefined(rest) } as AdamGroupOptions;
+    super(name, params, { ...config, fused: checkBoolean(name, 'fused', fused ?? true) });
     this.decoupled = decoupled;
   }
 
@@ -112,7 +112,7 @@ export abstract class AdamFamily extends Optimizer<AdamGroupOptions, AdamState> 
         decoupled: this.decoupled,
         step: s.step,
       },
-      this.fused,
+      this.options.fused,
     );
     return s;
   }
@@ -141,7 +141,9 @@ export abstract class AdamFamily extends Optimizer<AdamGroupOptions, AdamState> 
  * dispose([loss, grads]);
  */
 export class Adam extends AdamFamily {
+  static readonly className = 'Adam';
+
   constructor(params: OptimizerParams<AdamGroupOptions>, options: AdamOptions = {}) {
-    super('Adam', params, options, 0, false);
+    super(Adam.className, params, options, 0, false);
   }
 }

@@ -20,7 +20,9 @@ import type { OptimizerParams } from './params';
  * opt.step(grads);
  */
 export class AdamW extends AdamFamily {
+  static readonly className = 'AdamW';
+
   constructor(params: OptimizerParams<AdamGroupOptions>, options: AdamOptions = {}) {
-    super('AdamW', params, options, 1e-2, true);
+    super(AdamW.className, params, options, 1e-2, true);
   }
 }

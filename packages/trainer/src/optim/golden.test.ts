@@ -6,7 +6,6 @@ import type { Optimizer } from './optimizer';
 import { createOptimizerRegistry } from './registry';
 
 const registry = createOptimizerRegistry();
-const key = { SGD: 'sgd', Adam: 'adam', AdamW: 'adamw', RMSprop: 'rmsprop' } as const;
 // PyTorch ran in float64; ours is float32 through five steps.
 const tolerance = { rtol: 2e-5, atol: 2e-6 };
 
@@ -15,7 +14,7 @@ function build(c: OptimizerCase, params: ReturnType<typeof caseParams>, fused: b
     c.groups === null
       ? params
       : c.groups.map((g) => ({ params: g.params.map((i) => params[i]), ...g.options }));
-  return registry.create(key[c.optimizer], input, { ...c.options, fused });
+  return registry.create(c.optimizer, input, { ...c.options, fused });
 }
 
 /** Replays a case's steps and compares the parameters after each one and the final state. */

@@ -1,5 +1,5 @@
 import { Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, useBackend } from '@convkit/backend/testing';
 import { crossEntropy, Linear, ReLU, Sequential, valueAndGrads } from '@convkit/core';
 import { paramGroups } from '@convkit/regularization';
 import {
@@ -117,6 +117,8 @@ describeEachBackend('Optimizer', () => {
 });
 
 describe('Optimizer parameters', () => {
+  useBackend('cpu');
+
   it('takes a Module (dotted names), pairs, a record, bare Variables (tfjs names) and groups', () => {
     const m = net(1);
     const names = m.namedParameters().map(([n]) => n);
@@ -196,6 +198,8 @@ describe('Optimizer parameters', () => {
 });
 
 describe('Optimizer.step checks', () => {
+  useBackend('cpu');
+
   const setup = () => {
     const w = owned([1, 2, 3], [3]);
     const b = owned([5], [1]);
@@ -270,6 +274,8 @@ describe('Optimizer.step checks', () => {
 });
 
 describe('Optimizer.loadStateDict checks', () => {
+  useBackend('cpu');
+
   const setup = () => {
     const w = owned([1, 2, 3], [3]);
     const b = owned([5], [1]);
@@ -351,23 +357,37 @@ describe('Optimizer.loadStateDict checks', () => {
 });
 
 describe('optimizer registry', () => {
-  it('builds convkit optimizers by name, with did-you-mean for unknown names', () => {
+  useBackend('cpu');
+
+  it('builds convkit optimizers by className, with did-you-mean for unknown names', () => {
     const v = variable(tensor([1]));
-    expect(registry.names()).toEqual(['sgd', 'adam', 'adamw', 'rmsprop']);
-    expect(registry.create('adamw', [v], { lr: 3e-4 }).name).toBe('AdamW');
-    expect(() => registry.create('Adam', [v])).toThrow(
-      /unknown optimizer 'Adam' \(did you mean 'adam'\?\); known: sgd, adam, adamw, rmsprop/,
+    expect(registry.names()).toEqual(['SGD', 'Adam', 'AdamW', 'RMSprop']);
+    const opt = registry.create('AdamW', [v], { lr: 3e-4 });
+    expect(opt).toBeInstanceOf(AdamW);
+    expect(opt.options).toEqual({
+      lr: 3e-4,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 1e-2,
+      amsgrad: false,
+      maximize: false,
+      fused: true,
+    });
+    // options round-trip: an equal optimizer from them
+    expect(registry.create('AdamW', [v], { ...opt.options }).options).toEqual(opt.options);
+    expect(() => registry.create('adam', [v])).toThrow(
+      /unknown optimizer 'adam' \(did you mean 'Adam'\?\); known: SGD, Adam, AdamW, RMSprop/,
     );
-    expect(() => registry.create('adan', [v])).toThrow(/did you mean 'adam'/);
-    expect(() => registry.create('sgd', [v])).toThrow(/SGD: lr is required/);
-    expect(() => registry.register('sgd', () => new SGD([v], { lr: 1 }))).toThrow(
-      /'sgd' is already registered/,
-    );
+    expect(() => registry.create('adan', [v])).toThrow(/did you mean 'Adam'/);
+    expect(() => registry.create('SGD', [v])).toThrow(/SGD: lr is required/);
+    expect(() => registry.register(SGD)).toThrow(/'SGD' is already registered/);
     v.dispose();
   });
 });
 
 describe('option checks', () => {
+  useBackend('cpu');
+
   const v = () => variable(tensor([1]));
   const cases: [string, () => unknown, RegExp][] = [
     ['negative lr', () => new SGD([v()], { lr: -0.1 }), /SGD: lr must be >= 0, got -0.1/],

@@ -97,28 +97,32 @@ const copyValue = <T>(v: T): T => (Array.isArray(v) ? ([...v] as T) : v);
 export abstract class Optimizer<H extends GroupOptions = GroupOptions, S extends ParamState = ParamState> {
   /** Version of this interface, for training loops and checkpoint writers written against it. */
   readonly specificationVersion = 1 as const;
-  /** The optimizer's name in messages and state dicts: 'SGD', 'Adam', 'AdamW', 'RMSprop'. */
+  /** The optimizer's name in messages and state dicts: its class's static `className` ('Adam', …). */
   readonly name: string;
+  /**
+   * The resolved options (defaults filled in, checked; JSON-safe): every hyperparameter — the default of
+   * the groups that do not set it — and `fused`, whether to use the backend's fused update kernel where
+   * it has one (webgpu). `new X(params, opt.options)` builds an equal optimizer.
+   */
+  readonly options: Readonly<H> & { readonly fused: boolean };
   /** The parameter groups, in order. Set hyperparameters on them; do not add to the array (use `addParamGroup`). */
   readonly paramGroups: ParamGroup<H>[];
-  /** Use the backend's fused update kernel where it has one (webgpu); false forces composed tfjs ops. */
-  readonly fused: boolean;
   /** Each parameter's state, by parameter name; absent before its first update. */
   protected readonly state: Map<string, S>;
   /** The entries of a parameter's state (checked by `loadStateDict`). */
   protected abstract readonly stateSpec: StateSpec;
-  private readonly defaults: H;
   private readonly byName: Map<string, NamedParameter>;
 
   /**
-   * @param name the optimizer's name, for messages and state dicts
+   * @param name the optimizer's name (its class's `className`), for messages and state dicts
    * @param params parameters or groups (see {@link OptimizerParams})
-   * @param defaults every hyperparameter, already checked: what groups do not set
+   * @param options every hyperparameter, already checked (what groups do not set), and `fused`
    */
-  protected constructor(name: string, params: OptimizerParams<H>, defaults: H, fused: boolean) {
+  protected constructor(name: string, params: OptimizerParams<H>, options: H & { fused: boolean }) {
     this.name = name;
-    this.defaults = defaults;
-    this.fused = fused;
+    this.options = Object.freeze(
+      Object.fromEntries(Object.entries(options).map(([k, v]) => [k, copyValue(v)])),
+    ) as Readonly<H> & { readonly fused: boolean };
     this.paramGroups = [];
     this.state = new Map();
     this.byName = new Map();
@@ -138,9 +142,9 @@ export abstract class Optimizer<H extends GroupOptions = GroupOptions, S extends
    */
   protected abstract update(param: Variable, grad: Tensor, group: ParamGroup<H>, state: S | undefined): S;
 
-  /** The hyperparameter names of this optimizer ('lr', 'momentum', …). */
+  /** The hyperparameter names of this optimizer's groups ('lr', 'momentum', …). */
   get optionNames(): string[] {
-    return Object.keys(this.defaults);
+    return Object.keys(this.options).filter((k) => k !== 'fused');
   }
 
   /** Adds a group (PyTorch's `add_param_group`), e.g. layers unfrozen during fine-tuning. */
@@ -367,7 +371,8 @@ export abstract class Optimizer<H extends GroupOptions = GroupOptions, S extends
   private pushGroup(g: ResolvedGroup<H>): void {
     const who = this.groupName(this.paramGroups.length);
     checkKeys(who, g.options, this.optionNames);
-    const options = { ...this.defaults } as Record<string, unknown>;
+    const options: Record<string, unknown> = {};
+    for (const k of this.optionNames) options[k] = (this.options as Record<string, unknown>)[k];
     for (const [k, v] of Object.entries(g.options)) if (v !== undefined) options[k] = v;
     for (const [k, v] of Object.entries(options)) options[k] = copyValue(v);
     this.checkOptions(options as unknown as H, who);

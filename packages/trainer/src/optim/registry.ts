@@ -1,27 +1,30 @@
 import { Registry } from '../registry';
-import { Adam, type AdamOptions } from './adam';
+import { Adam } from './adam';
 import { AdamW } from './adamw';
 import type { GroupOptions, Optimizer } from './optimizer';
 import type { OptimizerParams } from './params';
-import { RMSprop, type RmspropOptions } from './rmsprop';
-import { SGD, type SgdOptions } from './sgd';
+import { RMSprop } from './rmsprop';
+import { SGD } from './sgd';
 
-/** Builds an optimizer from parameters and options (as the command line passes them). */
-export type OptimizerFactory = (
-  params: OptimizerParams<GroupOptions>,
-  options?: Record<string, unknown>,
-) => Optimizer;
+/** An optimizer class: built with `new Cls(params, options)`, named by its static `className`. */
+export type OptimizerClass = (new (
+  params: never,
+  options: never,
+) => Optimizer) & { readonly className?: string };
+
+/** convkit's optimizers, each registered under its static className. */
+const OPTIMIZERS: OptimizerClass[] = [SGD, Adam, AdamW, RMSprop];
 
 /**
- * Optimizers by name, for the command line and configs. `create(name, params, options)` builds one;
- * unknown names and options throw with the closest known one ("did you mean").
+ * Optimizer classes by name, for the command line and configs. `create(name, params, options)` builds
+ * one; unknown names and options throw with the closest known one ("did you mean").
  *
  * @example
  * const registry = createOptimizerRegistry();
- * const opt = registry.create('adamw', model, { lr: 3e-4, weightDecay: 0.05 });
- * registry.register('lion', (params, options) => new Lion(params, options)); // your own
+ * const opt = registry.create('AdamW', model, { lr: 3e-4, weightDecay: 0.05 });
+ * registry.register(Lion); // your own, under Lion.className
  */
-export class OptimizerRegistry extends Registry<OptimizerFactory> {
+export class OptimizerRegistry extends Registry<OptimizerClass> {
   constructor() {
     super('optimizer');
   }
@@ -32,16 +35,21 @@ export class OptimizerRegistry extends Registry<OptimizerFactory> {
     params: OptimizerParams<GroupOptions>,
     options: Record<string, unknown> = {},
   ): Optimizer {
-    return this.get(name)(params, options);
+    const Cls = this.get(name);
+    return new Cls(params as never, options as never);
   }
 }
 
-/** A new registry holding convkit's optimizers: `sgd`, `adam`, `adamw`, `rmsprop`. */
+/**
+ * Registers convkit's optimizers (`SGD`, `Adam`, `AdamW`, `RMSprop`) in `registry` (nothing registers
+ * on import). Returns the registry.
+ */
+export function registerOptimizers(registry: OptimizerRegistry): OptimizerRegistry {
+  for (const cls of OPTIMIZERS) registry.register(cls);
+  return registry;
+}
+
+/** A new registry holding convkit's optimizers. */
 export function createOptimizerRegistry(): OptimizerRegistry {
-  const as = <O>(options: Record<string, unknown> | undefined) => (options ?? {}) as O;
-  return new OptimizerRegistry()
-    .register('sgd', (params, options) => new SGD(params as never, as<SgdOptions>(options)))
-    .register('adam', (params, options) => new Adam(params as never, as<AdamOptions>(options)))
-    .register('adamw', (params, options) => new AdamW(params as never, as<AdamOptions>(options)))
-    .register('rmsprop', (params, options) => new RMSprop(params as never, as<RmspropOptions>(options)));
+  return registerOptimizers(new OptimizerRegistry());
 }

@@ -69,6 +69,7 @@ const DEFAULTS: RmspropGroupOptions = {
  * opt.step(grads);
  */
 export class RMSprop extends Optimizer<RmspropGroupOptions, RmspropState> {
+  static readonly className = 'RMSprop';
   protected readonly stateSpec: StateSpec = {
     tensors: ['squareAvg'],
     optionalTensors: ['gradAvg', 'momentumBuffer'],
@@ -77,9 +78,12 @@ export class RMSprop extends Optimizer<RmspropGroupOptions, RmspropState> {
 
   constructor(params: OptimizerParams<RmspropGroupOptions>, options: RmspropOptions = {}) {
     const { fused, ...rest } = options ?? {};
-    checkKeys('RMSprop', rest, Object.keys(DEFAULTS));
-    if (fused !== undefined) checkBoolean('RMSprop', 'fused', fused);
-    super('RMSprop', params, { ...DEFAULTS, ...dropUndefined(rest) } as RmspropGroupOptions, fused ?? true);
+    checkKeys(RMSprop.className, rest, Object.keys(DEFAULTS));
+    const config = { ...DEFAULTS, ...dropUndefined(rest) } as RmspropGroupOptions;
+    super(RMSprop.className, params, {
+      ...config,
+      fused: checkBoolean(RMSprop.className, 'fused', fused ?? true),
+    });
   }
 
   protected checkOptions(o: RmspropGroupOptions, who: string): void {
@@ -103,7 +107,7 @@ export class RMSprop extends Optimizer<RmspropGroupOptions, RmspropState> {
     if (group.centered && s.gradAvg === undefined) s.gradAvg = zerosVariable(param);
     if (group.momentum > 0 && s.momentumBuffer === undefined) s.momentumBuffer = zerosVariable(param);
     s.step += 1;
-    rmspropUpdate(param, grad, s, group, this.fused);
+    rmspropUpdate(param, grad, s, group, this.options.fused);
     return s;
   }
 }

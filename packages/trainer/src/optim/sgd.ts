@@ -64,6 +64,7 @@ const SGD_DEFAULTS: Omit<SgdGroupOptions, 'lr'> = {
  * dispose([loss, grads]);
  */
 export class SGD extends Optimizer<SgdGroupOptions, SgdState> {
+  static readonly className = 'SGD';
   protected readonly stateSpec: StateSpec = {
     tensors: [],
     optionalTensors: ['momentumBuffer'],
@@ -75,9 +76,9 @@ export class SGD extends Optimizer<SgdGroupOptions, SgdState> {
       throw new Error('SGD: options with a learning rate are required, e.g. new SGD(model, { lr: 0.1 })');
     }
     const { fused, ...rest } = options;
-    checkKeys('SGD', rest, ['lr', ...Object.keys(SGD_DEFAULTS)]);
-    if (fused !== undefined) checkBoolean('SGD', 'fused', fused);
-    super('SGD', params, { ...SGD_DEFAULTS, ...dropUndefined(rest) } as SgdGroupOptions, fused ?? true);
+    checkKeys(SGD.className, rest, ['lr', ...Object.keys(SGD_DEFAULTS)]);
+    const config = { ...SGD_DEFAULTS, ...dropUndefined(rest) } as SgdGroupOptions;
+    super(SGD.className, params, { ...config, fused: checkBoolean(SGD.className, 'fused', fused ?? true) });
   }
 
   protected checkOptions(o: SgdGroupOptions, who: string): void {
@@ -102,7 +103,7 @@ export class SGD extends Optimizer<SgdGroupOptions, SgdState> {
     group: ParamGroup<SgdGroupOptions>,
     state: SgdState | undefined,
   ): SgdState {
-    const buffer = sgdUpdate(param, grad, state?.momentumBuffer, group, this.fused);
+    const buffer = sgdUpdate(param, grad, state?.momentumBuffer, group, this.options.fused);
     return buffer === undefined ? {} : { momentumBuffer: buffer };
   }
 }

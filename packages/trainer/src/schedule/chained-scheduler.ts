@@ -12,13 +12,17 @@ import { checkComposable, composedLoad } from './sequential-lr';
  * ]);
  */
 export class ChainedScheduler extends LrScheduler {
+  static readonly className = 'ChainedScheduler';
+  /** None: the chain is its schedules. */
+  readonly options: Record<string, never> = {};
+  /** The schedules, stepped in order. */
   readonly schedulers: readonly LrScheduler[];
 
   constructor(schedulers: readonly LrScheduler[]) {
     const first = Array.isArray(schedulers) ? schedulers[0] : undefined;
     if (first === undefined) throw new Error('ChainedScheduler: needs at least one schedule');
-    checkComposable('ChainedScheduler', first.optimizer, schedulers);
-    super('ChainedScheduler', first.optimizer);
+    checkComposable(ChainedScheduler.className, first.optimizer, schedulers);
+    super(ChainedScheduler.className, first.optimizer);
     this.schedulers = [...schedulers];
     this.lastEpoch = 0;
     this.lastLr = this.groupLrs();

@@ -29,21 +29,24 @@ export interface CosineAnnealingLROptions {
  * ], { milestones: [5] });
  */
 export class CosineAnnealingLR extends LrScheduler {
-  readonly tMax: number;
-  readonly etaMin: number;
+  static readonly className = 'CosineAnnealingLR';
+  readonly options: Required<CosineAnnealingLROptions>;
 
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
-    checkKeys('CosineAnnealingLR', options ?? {}, ['tMax', 'etaMin']);
-    const tMax = checkNumber('CosineAnnealingLR', 'tMax', options?.tMax, { above: 0 });
-    const etaMin = checkNumber('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0, { min: 0 });
-    super('CosineAnnealingLR', optimizer);
-    this.tMax = tMax;
-    this.etaMin = etaMin;
+    const who = CosineAnnealingLR.className;
+    checkKeys(who, options ?? {}, ['tMax', 'etaMin']);
+    const config = {
+      tMax: checkNumber(who, 'tMax', options?.tMax, { above: 0 }),
+      etaMin: checkNumber(who, 'etaMin', options.etaMin ?? 0, { min: 0 }),
+    };
+    super(who, optimizer);
+    this.options = config;
     this.initialStep();
   }
 
   protected computeLr(): number[] {
-    const { lastEpoch: t, tMax, etaMin } = this;
+    const { tMax, etaMin } = this.options;
+    const t = this.lastEpoch;
     const lrs = this.groupLrs();
     if (t === 0) return lrs;
     if ((t - 1 - tMax) % (2 * tMax) === 0) {
@@ -57,8 +60,9 @@ export class CosineAnnealingLR extends LrScheduler {
   }
 
   protected override closedFormLr(): number[] {
+    const { tMax, etaMin } = this.options;
     return this.baseLrs.map(
-      (lr) => this.etaMin + ((lr - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax))) / 2,
+      (lr) => etaMin + ((lr - etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / tMax))) / 2,
     );
   }
 }

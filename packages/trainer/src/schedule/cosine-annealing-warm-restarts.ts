@@ -26,32 +26,32 @@ export interface CosineAnnealingWarmRestartsOptions {
  * const schedule = new CosineAnnealingWarmRestarts(opt, { t0: 10, tMult: 2 }); // 10, 20, 40, …
  */
 export class CosineAnnealingWarmRestarts extends LrScheduler {
-  readonly t0: number;
-  readonly tMult: number;
-  readonly etaMin: number;
+  static readonly className = 'CosineAnnealingWarmRestarts';
+  readonly options: Required<CosineAnnealingWarmRestartsOptions>;
   /** Steps since the last restart. */
   tCur: number;
   /** The length of the current cycle. */
   tI: number;
 
   constructor(optimizer: Optimizer, options: CosineAnnealingWarmRestartsOptions) {
-    const who = 'CosineAnnealingWarmRestarts';
+    const who = CosineAnnealingWarmRestarts.className;
     checkKeys(who, options ?? {}, ['t0', 'tMult', 'etaMin']);
-    const t0 = checkNumber(who, 't0', options?.t0, { min: 1, integer: true });
-    const tMult = checkNumber(who, 'tMult', options.tMult ?? 1, { min: 1, integer: true });
-    const etaMin = checkNumber(who, 'etaMin', options.etaMin ?? 0, { min: 0 });
+    const config = {
+      t0: checkNumber(who, 't0', options?.t0, { min: 1, integer: true }),
+      tMult: checkNumber(who, 'tMult', options.tMult ?? 1, { min: 1, integer: true }),
+      etaMin: checkNumber(who, 'etaMin', options.etaMin ?? 0, { min: 0 }),
+    };
     super(who, optimizer);
-    this.t0 = t0;
-    this.tMult = tMult;
-    this.etaMin = etaMin;
-    this.tI = t0;
+    this.options = config;
+    this.tI = config.t0;
     this.tCur = -1;
     this.restart(); // PyTorch's first step: epoch 0
   }
 
   protected computeLr(): number[] {
+    const { etaMin } = this.options;
     return this.baseLrs.map(
-      (lr) => this.etaMin + ((lr - this.etaMin) * (1 + Math.cos((Math.PI * this.tCur) / this.tI))) / 2,
+      (lr) => etaMin + ((lr - etaMin) * (1 + Math.cos((Math.PI * this.tCur) / this.tI))) / 2,
     );
   }
 
@@ -64,13 +64,13 @@ export class CosineAnnealingWarmRestarts extends LrScheduler {
     this.tCur += 1;
     if (this.tCur >= this.tI) {
       this.tCur -= this.tI;
-      this.tI *= this.tMult;
+      this.tI *= this.options.tMult;
     }
     this.apply(this.computeLr());
   }
 
   override restart(): void {
-    this.tI = this.t0;
+    this.tI = this.options.t0;
     this.tCur = 0;
     this.lastEpoch = 0;
     this.apply(this.computeLr());

@@ -18,22 +18,23 @@ export interface ExponentialLROptions {
  * const schedule = new ExponentialLR(opt, { gamma: 0.95 }); // per epoch
  */
 export class ExponentialLR extends LrScheduler {
-  readonly gamma: number;
+  static readonly className = 'ExponentialLR';
+  readonly options: Required<ExponentialLROptions>;
 
   constructor(optimizer: Optimizer, options: ExponentialLROptions) {
-    checkKeys('ExponentialLR', options ?? {}, ['gamma']);
-    const gamma = checkNumber('ExponentialLR', 'gamma', options?.gamma, { above: 0 });
-    super('ExponentialLR', optimizer);
-    this.gamma = gamma;
+    checkKeys(ExponentialLR.className, options ?? {}, ['gamma']);
+    const gamma = checkNumber(ExponentialLR.className, 'gamma', options?.gamma, { above: 0 });
+    super(ExponentialLR.className, optimizer);
+    this.options = { gamma };
     this.initialStep();
   }
 
   protected computeLr(): number[] {
     const lrs = this.groupLrs();
-    return this.lastEpoch === 0 ? lrs : lrs.map((lr) => lr * this.gamma);
+    return this.lastEpoch === 0 ? lrs : lrs.map((lr) => lr * this.options.gamma);
   }
 
   protected override closedFormLr(): number[] {
-    return this.baseLrs.map((lr) => lr * this.gamma ** this.lastEpoch);
+    return this.baseLrs.map((lr) => lr * this.options.gamma ** this.lastEpoch);
   }
 }

@@ -25,30 +25,25 @@ export interface LinearLROptions {
  * const warmup = new LinearLR(opt, { startFactor: 0.1, totalIters: 500 }); // per batch
  */
 export class LinearLR extends LrScheduler {
-  readonly startFactor: number;
-  readonly endFactor: number;
-  readonly totalIters: number;
+  static readonly className = 'LinearLR';
+  readonly options: Required<LinearLROptions>;
 
   constructor(optimizer: Optimizer, options: LinearLROptions = {}) {
-    checkKeys('LinearLR', options ?? {}, ['startFactor', 'endFactor', 'totalIters']);
-    const startFactor = checkNumber('LinearLR', 'startFactor', options?.startFactor ?? 1 / 3, {
-      above: 0,
-      max: 1,
-    });
-    const endFactor = checkNumber('LinearLR', 'endFactor', options?.endFactor ?? 1, { min: 0, max: 1 });
-    const totalIters = checkNumber('LinearLR', 'totalIters', options?.totalIters ?? 5, {
-      min: 1,
-      integer: true,
-    });
-    super('LinearLR', optimizer);
-    this.startFactor = startFactor;
-    this.endFactor = endFactor;
-    this.totalIters = totalIters;
+    const who = LinearLR.className;
+    checkKeys(who, options ?? {}, ['startFactor', 'endFactor', 'totalIters']);
+    const config = {
+      startFactor: checkNumber(who, 'startFactor', options?.startFactor ?? 1 / 3, { above: 0, max: 1 }),
+      endFactor: checkNumber(who, 'endFactor', options?.endFactor ?? 1, { min: 0, max: 1 }),
+      totalIters: checkNumber(who, 'totalIters', options?.totalIters ?? 5, { min: 1, integer: true }),
+    };
+    super(who, optimizer);
+    this.options = config;
     this.initialStep();
   }
 
   protected computeLr(): number[] {
-    const { lastEpoch: t, startFactor: s, endFactor: e, totalIters: n } = this;
+    const { startFactor: s, endFactor: e, totalIters: n } = this.options;
+    const t = this.lastEpoch;
     const lrs = this.groupLrs();
     if (t === 0) return lrs.map((lr) => lr * s);
     if (t > n) return lrs;
@@ -56,7 +51,7 @@ export class LinearLR extends LrScheduler {
   }
 
   protected override closedFormLr(): number[] {
-    const { startFactor: s, endFactor: e, totalIters: n } = this;
+    const { startFactor: s, endFactor: e, totalIters: n } = this.options;
     return this.baseLrs.map((lr) => lr * (s + ((e - s) * Math.min(n, this.lastEpoch)) / n));
   }
 }

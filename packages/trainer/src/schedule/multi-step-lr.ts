@@ -11,6 +11,12 @@ export interface MultiStepLROptions {
   gamma?: number;
 }
 
+/** {@link MultiStepLROptions} resolved (milestones sorted). */
+export interface MultiStepLRConfig {
+  milestones: number[];
+  gamma: number;
+}
+
 /**
  * Decays each group's learning rate by `gamma` at each milestone, PyTorch's `MultiStepLR`:
  *
@@ -22,33 +28,38 @@ export interface MultiStepLROptions {
  * const schedule = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
  */
 export class MultiStepLR extends LrScheduler {
-  readonly milestones: readonly number[];
-  readonly gamma: number;
+  static readonly className = 'MultiStepLR';
+  readonly options: MultiStepLRConfig;
 
   constructor(optimizer: Optimizer, options: MultiStepLROptions) {
-    checkKeys('MultiStepLR', options ?? {}, ['milestones', 'gamma']);
+    const who = MultiStepLR.className;
+    checkKeys(who, options ?? {}, ['milestones', 'gamma']);
     const milestones = options?.milestones;
     if (!Array.isArray(milestones)) {
-      throw new Error(`MultiStepLR: milestones must be an array of steps, got ${JSON.stringify(milestones)}`);
+      throw new Error(`${who}: milestones must be an array of steps, got ${JSON.stringify(milestones)}`);
     }
     milestones.forEach((m, i) => {
-      checkNumber('MultiStepLR', `milestones[${i}]`, m, { min: 0, integer: true });
+      checkNumber(who, `milestones[${i}]`, m, { min: 0, integer: true });
     });
-    const gamma = checkNumber('MultiStepLR', 'gamma', options.gamma ?? 0.1, { above: 0 });
-    super('MultiStepLR', optimizer);
-    this.milestones = [...milestones].sort((a, b) => a - b);
-    this.gamma = gamma;
+    const config: MultiStepLRConfig = {
+      milestones: [...milestones].sort((a, b) => a - b),
+      gamma: checkNumber(who, 'gamma', options.gamma ?? 0.1, { above: 0 }),
+    };
+    super(who, optimizer);
+    this.options = config;
     this.initialStep();
   }
 
   protected computeLr(): number[] {
+    const { milestones, gamma } = this.options;
     const lrs = this.groupLrs();
-    const hits = this.milestones.filter((m) => m === this.lastEpoch).length;
-    return hits === 0 ? lrs : lrs.map((lr) => lr * this.gamma ** hits);
+    const hits = milestones.filter((m) => m === this.lastEpoch).length;
+    return hits === 0 ? lrs : lrs.map((lr) => lr * gamma ** hits);
   }
 
   protected override closedFormLr(): number[] {
-    const passed = this.milestones.filter((m) => m <= this.lastEpoch).length;
-    return this.baseLrs.map((lr) => lr * this.gamma ** passed);
+    const { milestones, gamma } = this.options;
+    const passed = milestones.filter((m) => m <= this.lastEpoch).length;
+    return this.baseLrs.map((lr) => lr * gamma ** passed);
   }
 }

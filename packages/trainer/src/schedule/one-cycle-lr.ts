@@ -29,10 +29,27 @@ export interface OneCycleLROptions {
   threePhase?: boolean;
 }
 
+/** {@link OneCycleLROptions} resolved: the cycle's length, per-group rates and momenta. */
+export interface OneCycleLRConfig {
+  maxLr: number[];
+  totalSteps: number;
+  pctStart: number;
+  annealStrategy: 'cos' | 'linear';
+  cycleMomentum: boolean;
+  baseMomentum: number[];
+  maxMomentum: number[];
+  divFactor: number;
+  finalDivFactor: number;
+  threePhase: boolean;
+}
+
+type Level = 'initial' | 'max' | 'min';
+
+/** A phase of the cycle: from `start` to `end` (rates and momenta) until step `endStep`. */
 interface Phase {
   endStep: number;
-  startLr: 'initial' | 'max' | 'min';
-  endLr: 'initial' | 'max' | 'min';
+  startLr: Level;
+  endLr: Level;
   startMomentum: 'max' | 'base';
   endMomentum: 'max' | 'base';
 }
@@ -52,6 +69,29 @@ const KEYS = [
   'threePhase',
 ];
 
+/** PyTorch's phases: up, then down to the final rate; or up, back to the initial rate, then down. */
+function phasesOf({ totalSteps, pctStart, threePhase }: OneCycleLRConfig): Phase[] {
+  const end = pctStart * totalSteps;
+  const up: Phase = {
+    endStep: end - 1,
+    startLr: 'initial',
+    endLr: 'max',
+    startMomentum: 'max',
+    endMomentum: 'base',
+  };
+  if (!threePhase) {
+    return [
+      up,
+      { endStep: totalSteps - 1, startLr: 'max', endLr: 'min', startMomentum: 'base', endMomentum: 'max' },
+    ];
+  }
+  return [
+    up,
+    { endStep: 2 * end - 2, startLr: 'max', endLr: 'initial', startMomentum: 'base', endMomentum: 'max' },
+    { endStep: totalSteps - 1, startLr: 'initial', endLr: 'min', startMomentum: 'max', endMomentum: 'max' },
+  ];
+}
+
 /**
  * The 1cycle policy (Smith & Topin, "Super-Convergence"), PyTorch's `OneCycleLR`: the rate rises
  * from maxLr/divFactor to maxLr over the first `pctStart` of `totalSteps`, then falls to
@@ -67,130 +107,92 @@ const KEYS = [
  * // after every optimizer step: schedule.step();
  */
 export class OneCycleLR extends LrScheduler {
-  readonly totalSteps: number;
-  readonly annealStrategy: 'cos' | 'linear';
-  readonly cycleMomentum: boolean;
-  private readonly phases: Phase[];
-  private readonly maxLrs: number[];
-  private readonly minLrs: number[];
-  private readonly maxMomenta: number[];
-  private readonly baseMomenta: number[];
-  private readonly useBeta1: boolean;
+  static readonly className = 'OneCycleLR';
+  readonly options: OneCycleLRConfig;
 
   constructor(optimizer: Optimizer, options: OneCycleLROptions) {
-    const who = 'OneCycleLR';
+    const who = OneCycleLR.className;
     checkKeys(who, options ?? {}, KEYS);
     const o = options;
     let totalSteps: number;
-    if (o.totalSteps !== undefined)
+    if (o.totalSteps !== undefined) {
       totalSteps = checkNumber(who, 'totalSteps', o.totalSteps, { min: 1, integer: true });
-    else if (o.epochs !== undefined || o.stepsPerEpoch !== undefined) {
+    } else if (o.epochs !== undefined || o.stepsPerEpoch !== undefined) {
       totalSteps =
         checkNumber(who, 'epochs', o.epochs, { min: 1, integer: true }) *
         checkNumber(who, 'stepsPerEpoch', o.stepsPerEpoch, { min: 1, integer: true });
     } else throw new Error(`${who}: give totalSteps, or epochs and stepsPerEpoch`);
-    const pctStart = checkNumber(who, 'pctStart', o.pctStart ?? 0.3, { min: 0, max: 1 });
     const annealStrategy = o.annealStrategy ?? 'cos';
     if (annealStrategy !== 'cos' && annealStrategy !== 'linear') {
       throw new Error(`${who}: annealStrategy must be 'cos' or 'linear', got ${show(annealStrategy)}`);
     }
-    const cycleMomentum = checkBoolean(who, 'cycleMomentum', o.cycleMomentum ?? true);
-    const divFactor = checkNumber(who, 'divFactor', o.divFactor ?? 25, { above: 0 });
-    const finalDivFactor = checkNumber(who, 'finalDivFactor', o.finalDivFactor ?? 1e4, { above: 0 });
-    const threePhase = checkBoolean(who, 'threePhase', o.threePhase ?? false);
     const groups = optimizer?.paramGroups?.length ?? 0;
-    const maxLrs = perGroup(who, 'maxLr', o.maxLr, groups).map((v, i) =>
-      checkNumber(who, `maxLr[${i}]`, v, { above: 0 }),
-    );
-    const momenta = (key: 'maxMomentum' | 'baseMomentum', fallback: number) =>
-      perGroup(who, key, o[key] ?? fallback, groups).map((v, i) =>
-        checkNumber(who, `${key}[${i}]`, v, { min: 0, max: 1 }),
+    const each = (
+      key: 'maxLr' | 'maxMomentum' | 'baseMomentum',
+      value: number | readonly number[] | undefined,
+    ) =>
+      perGroup(who, key, value as number | readonly number[], groups).map((v, i) =>
+        checkNumber(who, `${key}[${i}]`, v, key === 'maxLr' ? { above: 0 } : { min: 0, max: 1 }),
       );
-    const maxMomenta = momenta('maxMomentum', 0.95);
-    const baseMomenta = momenta('baseMomentum', 0.85);
+    const config: OneCycleLRConfig = {
+      maxLr: each('maxLr', o.maxLr),
+      totalSteps,
+      pctStart: checkNumber(who, 'pctStart', o.pctStart ?? 0.3, { min: 0, max: 1 }),
+      annealStrategy,
+      cycleMomentum: checkBoolean(who, 'cycleMomentum', o.cycleMomentum ?? true),
+      baseMomentum: each('baseMomentum', o.baseMomentum ?? 0.85),
+      maxMomentum: each('maxMomentum', o.maxMomentum ?? 0.95),
+      divFactor: checkNumber(who, 'divFactor', o.divFactor ?? 25, { above: 0 }),
+      finalDivFactor: checkNumber(who, 'finalDivFactor', o.finalDivFactor ?? 1e4, { above: 0 }),
+      threePhase: checkBoolean(who, 'threePhase', o.threePhase ?? false),
+    };
     const names = optimizer?.optionNames ?? [];
-    const useBeta1 = names.includes('betas');
-    if (cycleMomentum && !useBeta1 && !names.includes('momentum')) {
+    if (config.cycleMomentum && !names.includes('betas') && !names.includes('momentum')) {
       throw new Error(
         `${who}: cycleMomentum needs an optimizer with momentum or betas (${optimizer?.name} has neither); pass cycleMomentum: false`,
       );
     }
     super(who, optimizer);
-    const end = pctStart * totalSteps;
-    this.phases = threePhase
-      ? [
-          { endStep: end - 1, startLr: 'initial', endLr: 'max', startMomentum: 'max', endMomentum: 'base' },
-          {
-            endStep: 2 * end - 2,
-            startLr: 'max',
-            endLr: 'initial',
-            startMomentum: 'base',
-            endMomentum: 'max',
-          },
-          {
-            endStep: totalSteps - 1,
-            startLr: 'initial',
-            endLr: 'min',
-            startMomentum: 'max',
-            endMomentum: 'max',
-          },
-        ]
-      : [
-          { endStep: end - 1, startLr: 'initial', endLr: 'max', startMomentum: 'max', endMomentum: 'base' },
-          {
-            endStep: totalSteps - 1,
-            startLr: 'max',
-            endLr: 'min',
-            startMomentum: 'base',
-            endMomentum: 'max',
-          },
-        ];
-    this.totalSteps = totalSteps;
-    this.annealStrategy = annealStrategy;
-    this.cycleMomentum = cycleMomentum;
-    this.useBeta1 = useBeta1;
-    this.maxLrs = maxLrs;
-    this.maxMomenta = maxMomenta;
-    this.baseMomenta = baseMomenta;
+    this.options = config;
     optimizer.paramGroups.forEach((g, i) => {
-      g.initialLr = maxLrs[i] / divFactor;
+      g.initialLr = config.maxLr[i] / config.divFactor;
+      if (config.cycleMomentum) this.setMomentum(i, config.maxMomentum[i]);
     });
     this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr as number);
-    this.minLrs = this.baseLrs.map((lr) => lr / finalDivFactor);
-    if (cycleMomentum) {
-      optimizer.paramGroups.forEach((_, i) => {
-        this.setMomentum(i, maxMomenta[i]);
-      });
-    }
     this.initialStep();
   }
 
   private anneal(start: number, end: number, pct: number): number {
-    if (this.annealStrategy === 'linear') return (end - start) * pct + start;
+    if (this.options.annealStrategy === 'linear') return (end - start) * pct + start;
     return end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);
   }
 
+  /** Sets group i's momentum: Adam's β1 where the optimizer has betas, else `momentum`. */
   private setMomentum(i: number, m: number): void {
     const g = this.optimizer.paramGroups[i] as unknown as { momentum?: number; betas?: [number, number] };
-    if (this.useBeta1) g.betas = [m, (g.betas as [number, number])[1]];
+    if (this.optimizer.optionNames.includes('betas')) g.betas = [m, (g.betas as [number, number])[1]];
     else g.momentum = m;
   }
 
   protected computeLr(): number[] {
     const t = this.lastEpoch;
-    if (t > this.totalSteps) {
+    const { totalSteps, maxLr, divFactor, finalDivFactor, maxMomentum, baseMomentum, cycleMomentum } =
+      this.options;
+    if (t > totalSteps) {
       throw new Error(
-        `OneCycleLR: stepped past the end of the cycle (step ${t}, totalSteps ${this.totalSteps}); build it with the run's number of steps`,
+        `OneCycleLR: stepped past the end of the cycle (step ${t}, totalSteps ${totalSteps}); build it with the run's number of steps`,
       );
     }
+    const phases = phasesOf(this.options);
     return this.optimizer.paramGroups.map((g, i) => {
-      const lrOf = { initial: g.initialLr as number, max: this.maxLrs[i], min: this.minLrs[i] };
-      const momentumOf = { max: this.maxMomenta[i], base: this.baseMomenta[i] };
+      const initial = g.initialLr as number; // PyTorch reads the group's initial_lr
+      const lrOf = { initial, max: maxLr[i], min: maxLr[i] / divFactor / finalDivFactor };
+      const momentumOf = { max: maxMomentum[i], base: baseMomentum[i] };
       let start = 0;
-      for (const [k, phase] of this.phases.entries()) {
-        if (t <= phase.endStep || k === this.phases.length - 1) {
+      for (const [k, phase] of phases.entries()) {
+        if (t <= phase.endStep || k === phases.length - 1) {
           const pct = (t - start) / (phase.endStep - start);
-          if (this.cycleMomentum) {
+          if (cycleMomentum) {
             this.setMomentum(
               i,
               this.anneal(momentumOf[phase.startMomentum], momentumOf[phase.endMomentum], pct),

@@ -34,23 +34,29 @@ export interface ReduceLROnPlateauOptions {
  * const schedule = new ReduceLROnPlateau(opt, { mode: 'max', patience: 3 });
  * // after each epoch's validation: schedule.step(valAccuracy);
  */
+/** {@link ReduceLROnPlateauOptions} resolved (`minLr` one per group). */
+export interface ReduceLROnPlateauConfig {
+  mode: 'min' | 'max';
+  factor: number;
+  patience: number;
+  threshold: number;
+  thresholdMode: 'rel' | 'abs';
+  cooldown: number;
+  minLr: number[];
+  eps: number;
+}
+
 export class ReduceLROnPlateau extends LrScheduler {
+  static readonly className = 'ReduceLROnPlateau';
   override readonly needsMetric = true;
-  readonly mode: 'min' | 'max';
-  readonly factor: number;
-  readonly patience: number;
-  readonly threshold: number;
-  readonly thresholdMode: 'rel' | 'abs';
-  readonly cooldown: number;
-  readonly minLrs: number[];
-  readonly eps: number;
+  readonly options: ReduceLROnPlateauConfig;
   /** The best metric so far; null before the first. */
   best: number | null = null;
   numBadEpochs = 0;
   cooldownCounter = 0;
 
   constructor(optimizer: Optimizer, options: ReduceLROnPlateauOptions = {}) {
-    const who = 'ReduceLROnPlateau';
+    const who = ReduceLROnPlateau.className;
     const o = options ?? {};
     checkKeys(who, o, [
       'mode',
@@ -69,32 +75,29 @@ export class ReduceLROnPlateau extends LrScheduler {
     if (thresholdMode !== 'rel' && thresholdMode !== 'abs') {
       throw new Error(`${who}: thresholdMode must be 'rel' or 'abs', got ${show(thresholdMode)}`);
     }
-    const factor = checkNumber(who, 'factor', o.factor ?? 0.1, { min: 0, below: 1 });
-    const patience = checkNumber(who, 'patience', o.patience ?? 10, { min: 0, integer: true });
-    const threshold = checkNumber(who, 'threshold', o.threshold ?? 1e-4, { min: 0 });
-    const cooldown = checkNumber(who, 'cooldown', o.cooldown ?? 0, { min: 0, integer: true });
-    const eps = checkNumber(who, 'eps', o.eps ?? 1e-8, { min: 0 });
-    const minLrs = perGroup(who, 'minLr', o.minLr ?? 0, optimizer?.paramGroups?.length ?? 0).map((v, i) =>
-      checkNumber(who, `minLr[${i}]`, v, { min: 0 }),
-    );
+    const config: ReduceLROnPlateauConfig = {
+      mode,
+      factor: checkNumber(who, 'factor', o.factor ?? 0.1, { min: 0, below: 1 }),
+      patience: checkNumber(who, 'patience', o.patience ?? 10, { min: 0, integer: true }),
+      threshold: checkNumber(who, 'threshold', o.threshold ?? 1e-4, { min: 0 }),
+      thresholdMode,
+      cooldown: checkNumber(who, 'cooldown', o.cooldown ?? 0, { min: 0, integer: true }),
+      minLr: perGroup(who, 'minLr', o.minLr ?? 0, optimizer?.paramGroups?.length ?? 0).map((v, i) =>
+        checkNumber(who, `minLr[${i}]`, v, { min: 0 }),
+      ),
+      eps: checkNumber(who, 'eps', o.eps ?? 1e-8, { min: 0 }),
+    };
     super(who, optimizer);
-    this.mode = mode;
-    this.thresholdMode = thresholdMode;
-    this.factor = factor;
-    this.patience = patience;
-    this.threshold = threshold;
-    this.cooldown = cooldown;
-    this.eps = eps;
-    this.minLrs = minLrs;
+    this.options = config;
     this.lastEpoch = 0;
   }
 
   private isBetter(a: number): boolean {
     if (this.best === null) return true; // PyTorch compares with ±inf
-    const { best, threshold } = this;
-    if (this.mode === 'min')
-      return this.thresholdMode === 'rel' ? a < best * (1 - threshold) : a < best - threshold;
-    return this.thresholdMode === 'rel' ? a > best * (threshold + 1) : a > best + threshold;
+    const { best } = this;
+    const { mode, threshold, thresholdMode } = this.options;
+    if (mode === 'min') return thresholdMode === 'rel' ? a < best * (1 - threshold) : a < best - threshold;
+    return thresholdMode === 'rel' ? a > best * (threshold + 1) : a > best + threshold;
   }
 
   protected computeLr(): number[] {
@@ -118,12 +121,13 @@ export class ReduceLROnPlateau extends LrScheduler {
       this.numBadEpochs = 0; // bad epochs in cooldown do not count
     }
     const lrs = this.groupLrs();
-    if (this.numBadEpochs > this.patience) {
+    const { factor, minLr, eps, patience, cooldown } = this.options;
+    if (this.numBadEpochs > patience) {
       lrs.forEach((lr, i) => {
-        const reduced = Math.max(lr * this.factor, this.minLrs[i]);
-        if (lr - reduced > this.eps) lrs[i] = reduced;
+        const reduced = Math.max(lr * factor, minLr[i]);
+        if (lr - reduced > eps) lrs[i] = reduced;
       });
-      this.cooldownCounter = this.cooldown;
+      this.cooldownCounter = cooldown;
       this.numBadEpochs = 0;
     }
     this.apply(lrs);

@@ -1,57 +1,63 @@
 import type { Optimizer } from '../optim/optimizer';
 import { Registry } from '../registry';
-import { CosineAnnealingLR, type CosineAnnealingLROptions } from './cosine-annealing-lr';
-import {
-  CosineAnnealingWarmRestarts,
-  type CosineAnnealingWarmRestartsOptions,
-} from './cosine-annealing-warm-restarts';
-import { ExponentialLR, type ExponentialLROptions } from './exponential-lr';
-import { LinearLR, type LinearLROptions } from './linear-lr';
-import { MultiStepLR, type MultiStepLROptions } from './multi-step-lr';
-import { OneCycleLR, type OneCycleLROptions } from './one-cycle-lr';
-import { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau';
+import { CosineAnnealingLR } from './cosine-annealing-lr';
+import { CosineAnnealingWarmRestarts } from './cosine-annealing-warm-restarts';
+import { ExponentialLR } from './exponential-lr';
+import { LinearLR } from './linear-lr';
+import { MultiStepLR } from './multi-step-lr';
+import { OneCycleLR } from './one-cycle-lr';
+import { ReduceLROnPlateau } from './reduce-lr-on-plateau';
 import type { LrScheduler } from './scheduler';
-import { StepLR, type StepLROptions } from './step-lr';
+import { StepLR } from './step-lr';
 
-/** Builds a schedule on an optimizer from options (as the command line passes them). */
-export type ScheduleFactory = (optimizer: Optimizer, options?: Record<string, unknown>) => LrScheduler;
+/** A schedule class: built with `new Cls(optimizer, options)`, named by its static `className`. */
+export type ScheduleClass = (new (
+  optimizer: Optimizer,
+  options: never,
+) => LrScheduler) & {
+  readonly className?: string;
+};
+
+/** convkit's schedules built from an optimizer and options, each under its static className. */
+const SCHEDULES: ScheduleClass[] = [
+  StepLR,
+  MultiStepLR,
+  ExponentialLR,
+  CosineAnnealingLR,
+  CosineAnnealingWarmRestarts,
+  LinearLR,
+  OneCycleLR,
+  ReduceLROnPlateau,
+];
 
 /**
- * Learning-rate schedules by name, for the command line and configs. `create(name, optimizer,
- * options)` builds one; unknown names and options throw with the closest known one. (SequentialLR
- * and ChainedScheduler take built schedules: compose them in code.)
+ * Learning-rate schedule classes by name, for the command line and configs. `create(name, optimizer,
+ * options)` builds one; unknown names and options throw with the closest known one. (SequentialLR and
+ * ChainedScheduler take built schedules: compose them in code.)
  *
  * @example
  * const registry = createScheduleRegistry();
- * const schedule = registry.create('cosine', opt, { tMax: 100 });
+ * const schedule = registry.create('CosineAnnealingLR', opt, { tMax: 100 });
  */
-export class ScheduleRegistry extends Registry<ScheduleFactory> {
+export class ScheduleRegistry extends Registry<ScheduleClass> {
   constructor() {
     super('schedule');
   }
 
   /** The schedule registered as `name`, built on `optimizer` with `options`. */
   create(name: string, optimizer: Optimizer, options: Record<string, unknown> = {}): LrScheduler {
-    return this.get(name)(optimizer, options);
+    const Cls = this.get(name);
+    return new Cls(optimizer, options as never);
   }
 }
 
-/**
- * A new registry holding convkit's schedules: `step`, `multiStep`, `exponential`, `cosine`,
- * `cosineWarmRestarts`, `linear`, `oneCycle`, `reduceOnPlateau`.
- */
+/** Registers convkit's schedules in `registry` (nothing registers on import). Returns the registry. */
+export function registerSchedules(registry: ScheduleRegistry): ScheduleRegistry {
+  for (const cls of SCHEDULES) registry.register(cls);
+  return registry;
+}
+
+/** A new registry holding convkit's schedules: StepLR, MultiStepLR, …, ReduceLROnPlateau. */
 export function createScheduleRegistry(): ScheduleRegistry {
-  const as = <O>(options: Record<string, unknown> | undefined) => (options ?? {}) as O;
-  return new ScheduleRegistry()
-    .register('step', (opt, o) => new StepLR(opt, as<StepLROptions>(o)))
-    .register('multiStep', (opt, o) => new MultiStepLR(opt, as<MultiStepLROptions>(o)))
-    .register('exponential', (opt, o) => new ExponentialLR(opt, as<ExponentialLROptions>(o)))
-    .register('cosine', (opt, o) => new CosineAnnealingLR(opt, as<CosineAnnealingLROptions>(o)))
-    .register(
-      'cosineWarmRestarts',
-      (opt, o) => new CosineAnnealingWarmRestarts(opt, as<CosineAnnealingWarmRestartsOptions>(o)),
-    )
-    .register('linear', (opt, o) => new LinearLR(opt, as<LinearLROptions>(o)))
-    .register('oneCycle', (opt, o) => new OneCycleLR(opt, as<OneCycleLROptions>(o)))
-    .register('reduceOnPlateau', (opt, o) => new ReduceLROnPlateau(opt, as<ReduceLROnPlateauOptions>(o)));
+  return registerSchedules(new ScheduleRegistry());
 }

@@ -1,6 +1,6 @@
-import { describeEachBackend } from '@convkit/backend/testing';
+import { useBackend } from '@convkit/backend/testing';
 import { dispose } from '@tensorflow/tfjs-core';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Adam } from '../optim/adam';
 import { RMSprop } from '../optim/rmsprop';
 import { SGD } from '../optim/sgd';
@@ -22,27 +22,29 @@ function sgd(lr = 0.1) {
   return { opt: new SGD([v], { lr }), free: () => v.dispose() };
 }
 
-describeEachBackend('LrScheduler', () => {
-  it('a registry builds schedules by name, with did-you-mean', () => {
+describe('LrScheduler', () => {
+  useBackend('cpu');
+
+  it('a registry builds schedules by className, with did-you-mean; options are resolved', () => {
     const { opt, free } = sgd();
     const registry = createScheduleRegistry();
     expect(registry.names()).toEqual([
-      'step',
-      'multiStep',
-      'exponential',
-      'cosine',
-      'cosineWarmRestarts',
-      'linear',
-      'oneCycle',
-      'reduceOnPlateau',
+      'StepLR',
+      'MultiStepLR',
+      'ExponentialLR',
+      'CosineAnnealingLR',
+      'CosineAnnealingWarmRestarts',
+      'LinearLR',
+      'OneCycleLR',
+      'ReduceLROnPlateau',
     ]);
-    const s = registry.create('cosine', opt, { tMax: 10 });
+    const s = registry.create('CosineAnnealingLR', opt, { tMax: 10 });
     expect(s).toBeInstanceOf(CosineAnnealingLR);
-    expect(() => registry.create('StepLR', opt)).toThrow(
-      /unknown schedule 'StepLR' \(did you mean 'step'\?\)/,
-    );
-    expect(() => registry.create('one_cycle', opt)).toThrow(/did you mean 'oneCycle'/);
-    expect(() => registry.create('step', opt, { step_size: 3 })).toThrow(
+    expect(s.options).toEqual({ tMax: 10, etaMin: 0 });
+    expect(new MultiStepLR(opt, { milestones: [5, 2] }).options).toEqual({ milestones: [2, 5], gamma: 0.1 });
+    expect(() => registry.create('step', opt)).toThrow(/unknown schedule 'step' \(did you mean 'StepLR'\?\)/);
+    expect(() => registry.create('one_cycle', opt)).toThrow(/did you mean 'OneCycleLR'/);
+    expect(() => registry.create('StepLR', opt, { step_size: 3 })).toThrow(
       /StepLR: unknown option 'step_size' \(did you mean 'stepSize'\?\)/,
     );
     free();

@@ -42,8 +42,10 @@ export interface ScheduleStateDict {
 export abstract class LrScheduler {
   /** Version of this interface, for training loops and checkpoint writers written against it. */
   readonly specificationVersion = 1 as const;
-  /** The schedule's name in messages and state dicts ('StepLR', …). */
+  /** The schedule's name in messages and state dicts: its class's static `className` ('StepLR', …). */
   readonly name: string;
+  /** The resolved options (defaults filled in, checked; JSON-safe): rebuild with `new X(optimizer, options)`. */
+  abstract readonly options: object;
   readonly optimizer: Optimizer;
   /** Whether `step` needs the monitored metric (ReduceLROnPlateau). */
   readonly needsMetric: boolean = false;

@@ -38,11 +38,13 @@ export function checkComposable(who: string, optimizer: Optimizer, schedulers: r
  * Its state dict holds the schedules' own (`schedulers`).
  */
 export class SequentialLR extends LrScheduler {
+  static readonly className = 'SequentialLR';
+  readonly options: { milestones: number[] };
+  /** The schedules, in order. */
   readonly schedulers: readonly LrScheduler[];
-  readonly milestones: readonly number[];
 
   constructor(optimizer: Optimizer, schedulers: readonly LrScheduler[], options: SequentialLROptions) {
-    const who = 'SequentialLR';
+    const who = SequentialLR.className;
     checkComposable(who, optimizer, schedulers);
     checkKeys(who, options ?? {}, ['milestones']);
     const milestones = options?.milestones;
@@ -56,7 +58,7 @@ export class SequentialLR extends LrScheduler {
     });
     super(who, optimizer);
     this.schedulers = [...schedulers];
-    this.milestones = [...milestones];
+    this.options = { milestones: [...milestones] };
     this.lastEpoch = 0;
     for (const g of optimizer.paramGroups) g.lr = g.initialLr as number;
     for (const s of this.schedulers) s.lastEpoch -= 1; // undo the first steps the schedules took
@@ -70,10 +72,11 @@ export class SequentialLR extends LrScheduler {
 
   override step(): void {
     this.lastEpoch += 1;
+    const { milestones } = this.options;
     let idx = 0;
-    while (idx < this.milestones.length && this.milestones[idx] <= this.lastEpoch) idx++;
+    while (idx < milestones.length && milestones[idx] <= this.lastEpoch) idx++;
     const s = this.schedulers[idx];
-    if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) s.restart();
+    if (idx > 0 && milestones[idx - 1] === this.lastEpoch) s.restart();
     else s.step();
     this.lastLr = [...s.lastLr];
   }

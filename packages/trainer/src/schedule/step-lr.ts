@@ -11,6 +11,9 @@ export interface StepLROptions {
   gamma?: number;
 }
 
+/** {@link StepLROptions} resolved. */
+export type StepLRConfig = Required<StepLROptions>;
+
 /**
  * Decays each group's learning rate by `gamma` every `stepSize` steps, PyTorch's `StepLR`:
  *
@@ -24,26 +27,29 @@ export interface StepLROptions {
  * for (const epoch of epochs) { trainOneEpoch(); schedule.step(); }
  */
 export class StepLR extends LrScheduler {
-  readonly stepSize: number;
-  readonly gamma: number;
+  static readonly className = 'StepLR';
+  readonly options: StepLRConfig;
 
   constructor(optimizer: Optimizer, options: StepLROptions) {
-    checkKeys('StepLR', options ?? {}, ['stepSize', 'gamma']);
-    const stepSize = checkNumber('StepLR', 'stepSize', options?.stepSize, { min: 1, integer: true });
-    const gamma = checkNumber('StepLR', 'gamma', options.gamma ?? 0.1, { above: 0 });
-    super('StepLR', optimizer);
-    this.stepSize = stepSize;
-    this.gamma = gamma;
+    checkKeys(StepLR.className, options ?? {}, ['stepSize', 'gamma']);
+    const config: StepLRConfig = {
+      stepSize: checkNumber(StepLR.className, 'stepSize', options?.stepSize, { min: 1, integer: true }),
+      gamma: checkNumber(StepLR.className, 'gamma', options.gamma ?? 0.1, { above: 0 }),
+    };
+    super(StepLR.className, optimizer);
+    this.options = config;
     this.initialStep();
   }
 
   protected computeLr(): number[] {
+    const { stepSize, gamma } = this.options;
     const lrs = this.groupLrs();
-    if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return lrs;
-    return lrs.map((lr) => lr * this.gamma);
+    if (this.lastEpoch === 0 || this.lastEpoch % stepSize !== 0) return lrs;
+    return lrs.map((lr) => lr * gamma);
   }
 
   protected override closedFormLr(): number[] {
-    return this.baseLrs.map((lr) => lr * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
+    const { stepSize, gamma } = this.options;
+    return this.baseLrs.map((lr) => lr * gamma ** Math.floor(this.lastEpoch / stepSize));
   }
 }
