@@ -102,11 +102,11 @@ export const composedCase = (name: string): string => `${name}, composed ops`;
 
 /** The optimizers of the optimizer table, with the options they are timed with. */
 export const OPTIMIZERS = {
-  'SGD (momentum 0.9)': { name: 'sgd', options: { lr: 0.01, momentum: 0.9 } },
-  Adam: { name: 'adam', options: { lr: 1e-3 } },
-  AdamW: { name: 'adamw', options: { lr: 1e-3, weightDecay: 0.01 } },
+  'SGD (momentum 0.9)': { name: 'SGD', options: { lr: 0.01, momentum: 0.9 } },
+  Adam: { name: 'Adam', options: { lr: 1e-3 } },
+  AdamW: { name: 'AdamW', options: { lr: 1e-3, weightDecay: 0.01 } },
   'RMSprop (centered, momentum 0.9)': {
-    name: 'rmsprop',
+    name: 'RMSprop',
     options: { lr: 1e-3, centered: true, momentum: 0.9 },
   },
 } as const;

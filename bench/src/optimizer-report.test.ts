@@ -1,5 +1,6 @@
+import { createOptimizerRegistry } from '@convkit/trainer';
 import { describe, expect, it } from 'vitest';
-import { type ChildResult, composedCase, OPTIMIZER_CASES, optimizerCase } from './cases';
+import { type ChildResult, composedCase, OPTIMIZER_CASES, OPTIMIZERS, optimizerCase } from './cases';
 import { resnet18QuarterShapes } from './optimizer-cases';
 import { optimizerTable } from './optimizer-report';
 
@@ -65,6 +66,11 @@ describe('optimizer table', () => {
       '–',
       '',
     ]);
+  });
+
+  it("names optimizers of @convkit/trainer's registry", () => {
+    const known = createOptimizerRegistry().names();
+    for (const { name } of Object.values(OPTIMIZERS)) expect(known).toContain(name);
   });
 
   it("ResNet-18 at 1/4 width: torchvision's 62 parameter tensors, 0.70 M values", () => {
