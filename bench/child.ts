@@ -6,6 +6,7 @@ import { type Case, type ChildResult, JOBS, type Job } from './src/cases';
 import { convkitCases } from './src/convkit-cases';
 import { measure } from './src/measure';
 import { normCases } from './src/norm-cases';
+import { optimizerCases } from './src/optimizer-cases';
 import { tfjsLayersCases } from './src/tfjs-layers-cases';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
@@ -16,6 +17,7 @@ const SETUPS: Record<Job, (backend: string) => Promise<{ cases: Case[]; detail: 
   'tfjs-layers+kernels': (backend) => tfjsLayersCases(backend, true),
   norms: normCases,
   augment: augmentCases,
+  optimizers: optimizerCases,
 };
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@
 # On a bare GPU machine (the `device` tool, with carry [".gpu/ship", ".gl"] from bench/gpu/ship.mjs):
 # installs the Vulkan loader, unpacks Node + Dawn, runs bench jobs on webgpu, one process each as
 # bench/run.ts does, and writes their JSON to $OUT (default ./out).
-#   bash bench/gpu/run.sh [job ...]    # jobs: convkit tfjs-layers tfjs-layers+kernels norms augment
+#   bash bench/gpu/run.sh [job ...]    # jobs: convkit tfjs-layers tfjs-layers+kernels norms augment optimizers
 R=$(pwd)
 OUT=${OUT:-$R/out}
 mkdir -p "$OUT"
@@ -18,7 +18,7 @@ fi
 mkdir -p /tmp/g && python3 -c "import tarfile,sys; tarfile.open(sys.argv[1],'r:xz').extractall('/tmp/g')" .gpu/ship/pkg.tar.xz || exit 3
 cp .gpu/ship/child.mjs /tmp/g/ && cd /tmp/g || exit 4
 ./bin/node --version
-jobs=${*:-convkit tfjs-layers tfjs-layers+kernels norms augment}
+jobs=${*:-convkit tfjs-layers tfjs-layers+kernels norms augment optimizers}
 for j in $jobs; do
   start=$(date +%s)
   timeout "${JOB_TIMEOUT_S:-110}" ./bin/node child.mjs "$j" webgpu "$OUT/${j/+/-}.json"

@@ -10,8 +10,8 @@ import {
   Sequential,
   valueAndGrads,
 } from '@convkit/core';
+import { Adam } from '@convkit/trainer';
 import { dispose, type Tensor4D, tensor1d } from '@tensorflow/tfjs-core';
-import { Adam } from '../../examples/mnist/src/adam';
 import { TRAIN_DEFAULTS } from '../../examples/mnist/src/train-lib';
 import { AUGMENT_BATCH, AUGMENT_INPUTS, augmentCase, type Case, stepCase } from './cases';
 import type { MeasureOptions } from './measure';

@@ -5,7 +5,7 @@ export const VARIANTS = ['convkit', 'tfjs-layers', 'tfjs-layers+kernels'] as con
 export type Variant = (typeof VARIANTS)[number];
 
 /** What one child process runs: a library of the comparison, or one of convkit's suites. */
-export const JOBS = [...VARIANTS, 'norms', 'augment'] as const;
+export const JOBS = [...VARIANTS, 'norms', 'augment', 'optimizers'] as const;
 export type Job = (typeof JOBS)[number];
 
 export const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
@@ -99,3 +99,25 @@ export const AUGMENT_TARGET = 0.2;
  * normalization kernels; only where the backend has them (webgpu).
  */
 export const composedCase = (name: string): string => `${name}, composed ops`;
+
+/** The optimizers of the optimizer table, with the options they are timed with. */
+export const OPTIMIZERS = {
+  'SGD (momentum 0.9)': { name: 'SGD', options: { lr: 0.01, momentum: 0.9 } },
+  Adam: { name: 'Adam', options: { lr: 1e-3 } },
+  AdamW: { name: 'AdamW', options: { lr: 1e-3, weightDecay: 0.01 } },
+  'RMSprop (centered, momentum 0.9)': {
+    name: 'RMSprop',
+    options: { lr: 1e-3, centered: true, momentum: 0.9 },
+  },
+} as const;
+export type OptimizerLabel = keyof typeof OPTIMIZERS;
+
+/** What is timed per optimizer: a train step of the example's CNN, and the update alone on two parameter sets. */
+export const OPTIMIZER_CASES = {
+  trainStep: 'MNIST CNN train step',
+  cnnUpdate: 'update: MNIST CNN, 6 tensors',
+  resnetUpdate: 'update: ResNet-18 at 1/4 width, 62 tensors',
+} as const;
+
+/** The name of one optimizer case: `Adam: update: MNIST CNN, 6 tensors`. */
+export const optimizerCase = (label: string, what: string): string => `${label}: ${what}`;

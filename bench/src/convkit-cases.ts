@@ -1,8 +1,8 @@
 import { formatReport, initBackend, Rng } from '@convkit/backend';
 import { Conv2d, crossEntropy, valueAndGrads } from '@convkit/core';
 import { batches, loadMnist } from '@convkit/data';
+import { Adam } from '@convkit/trainer';
 import { dispose, sum, type Variable, variable, variableGrads } from '@tensorflow/tfjs-core';
-import { Adam } from '../../examples/mnist/src/adam';
 import { createMnistCnn, TRAIN_DEFAULTS } from '../../examples/mnist/src/train-lib';
 import { CASES, type Case, CONV, TRAIN_BATCH } from './cases';
 

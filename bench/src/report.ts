@@ -14,6 +14,7 @@ import {
   type Variant,
 } from './cases';
 import { blockTable, fusedTable, normTable } from './norm-report';
+import { optimizerTable } from './optimizer-report';
 import { cell, cellText, markdownTable, ratioText } from './table';
 
 /** The machine a run was made on. */
@@ -106,6 +107,7 @@ export function resultsMarkdown(
   const compared = ran(VARIANTS) || results.length === 0;
   const normsRan = ran(['norms']) || results.length === 0;
   const augmentRan = ran(['augment']) || results.length === 0;
+  const optimizersRan = ran(['optimizers']) || results.length === 0;
   const notes = [
     '- Medians of 3 to 15 timed runs (~2 s per case) after warm-up (2 runs, 1 if a run takes over 1 s);',
     '  on webgpu the norm, block and augmentation cases take 1 warm-up and 2 or 3 timed runs.',
@@ -157,6 +159,16 @@ export function resultsMarkdown(
       '  input channels and Linear 1024→10) on the same batch.',
     );
   }
+  if (optimizersRan) {
+    notes.push(
+      `- Optimizers (@convkit/trainer): a train step of the example's CNN on ${TRAIN_BATCH} MNIST images with each`,
+      '  optimizer, and the update alone (`optimizer.step(grads)` with fixed gradients, then a read-back of the',
+      "  last parameter) on the CNN's 6 parameters (11 k values) and on the 62 parameters of torchvision's",
+      '  ResNet-18 at 1/4 width (0.70 M values). On webgpu the updates run on the fused in-place kernels of',
+      '  @convkit/backend (`kernels/*Update.ts`, one launch per parameter); "composed" is `fused: false` (tfjs',
+      '  ops). Launches: GPU programs of one update or one train step (`countLaunches`), state already made.',
+    );
+  }
   if (software) {
     notes.push(
       '- **webgpu here is a software adapter (Mesa lavapipe/llvmpipe on the CPU, chosen by name with',
@@ -191,6 +203,9 @@ export function resultsMarkdown(
       '',
       augmentTarget(results),
     ]);
+  }
+  if (optimizersRan) {
+    sections.push(['## Optimizers: train step and update', '', optimizerTable(results, backends)]);
   }
   return [
     '# convkit benchmarks',

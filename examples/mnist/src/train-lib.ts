@@ -11,8 +11,8 @@ import {
   valueAndGrads,
 } from '@convkit/core';
 import { batchCount, batches, type Dataset } from '@convkit/data';
+import { Adam } from '@convkit/trainer';
 import { argMax, cast, dispose, equal, sum, tidy } from '@tensorflow/tfjs-core';
-import { Adam } from './adam';
 
 /**
  * The example's CNN for 28×28×1 digits, LeNet-like: 2 conv blocks and a linear classifier,

@@ -5,16 +5,33 @@
 export interface CheckNumberOptions {
   /** Smallest allowed value (inclusive). Default: none. */
   min?: number;
+  /** Largest allowed value (inclusive). Default: none. */
+  max?: number;
+  /** Values must be greater than this (exclusive), e.g. 0 for a factor. Default: none. */
+  above?: number;
+  /** Values must be less than this (exclusive), e.g. 1 for Adam's betas. Default: none. */
+  below?: number;
   /** Require an integer. Default false. */
   integer?: boolean;
 }
 
+/** The allowed range as words: ">= 0", "> 0", "in [0, 1)", "" when unbounded. */
+function rangeText({ min, max, above, below }: CheckNumberOptions): string {
+  const lo = min !== undefined ? `[${min}` : above !== undefined ? `(${above}` : undefined;
+  const hi = max !== undefined ? `${max}]` : below !== undefined ? `${below})` : undefined;
+  if (lo !== undefined && hi !== undefined) return `in ${lo}, ${hi}`;
+  if (lo !== undefined) return min !== undefined ? `>= ${min}` : `> ${above}`;
+  if (hi !== undefined) return max !== undefined ? `<= ${max}` : `< ${below}`;
+  return '';
+}
+
 /**
- * Throws unless `value` is a finite number (an integer with `integer`, at least `min` when given);
- * returns it.
+ * Throws unless `value` is a finite number (an integer with `integer`) within the bounds given
+ * (`min`/`max` inclusive, `above`/`below` exclusive); returns it. NaN and ±Infinity always fail.
  *
  * @example
  * const std = checkNumber('normal', 'std', options.std ?? 1, { min: 0 });
+ * const beta = checkNumber('Adam', 'betas[0]', b, { min: 0, below: 1 }); // "must be a finite number in [0, 1)"
  */
 export function checkNumber(
   who: string,
@@ -22,14 +39,18 @@ export function checkNumber(
   value: unknown,
   options: CheckNumberOptions = {},
 ): number {
-  const { min, integer = false } = options;
+  const { min, max, above, below, integer = false } = options;
+  const range = rangeText(options);
   if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
     const what = integer ? 'an integer' : 'a finite number';
-    throw new Error(
-      `${who}: ${name} must be ${what}${min === undefined ? '' : ` >= ${min}`}, got ${String(value)}`,
-    );
+    throw new Error(`${who}: ${name} must be ${what}${range ? ` ${range}` : ''}, got ${String(value)}`);
   }
-  if (min !== undefined && value < min) throw new Error(`${who}: ${name} must be >= ${min}, got ${value}`);
+  const inside =
+    (min === undefined || value >= min) &&
+    (max === undefined || value <= max) &&
+    (above === undefined || value > above) &&
+    (below === undefined || value < below);
+  if (!inside) throw new Error(`${who}: ${name} must be ${range}, got ${value}`);
   return value;
 }
 

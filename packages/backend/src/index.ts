@@ -20,6 +20,8 @@ export { convkitGradients, registerGradients } from './gradients';
 export type { BackendReport, InitBackendOptions } from './init-backend';
 export { currentBackend, formatReport, initBackend } from './init-backend';
 export {
+  AdamUpdate,
+  type AdamUpdateAttrs,
   conv2DBackpropFilterKernel,
   conv2DBackpropInputKernel,
   cpuKernels,
@@ -32,9 +34,13 @@ export {
   NormParamGrad,
   NormRunningUpdate,
   type NormView,
+  RmspropUpdate,
+  type RmspropUpdateAttrs,
+  SgdUpdate,
+  type SgdUpdateAttrs,
   wasmKernels,
   webgpuKernels,
 } from './kernels';
 export { countLaunches } from './launches';
-export { Rng, toRng } from './random';
+export { Rng, type RngState, toRng } from './random';
 export { tapeGradients } from './tape-gradients';

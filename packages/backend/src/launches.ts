@@ -1,14 +1,24 @@
 import { backend, getBackend } from '@tensorflow/tfjs-core';
 
+let inPlaceLaunches = 0;
+
+/**
+ * Counts a GPU program that convkit records itself instead of through `runWebGPUProgram` (the
+ * in-place optimizer updates of `kernels/in-place-program.ts`), so `countLaunches` sees it.
+ */
+export function noteInPlaceLaunch(): void {
+  inPlaceLaunches++;
+}
+
 interface ProgramRunner {
   runWebGPUProgram: (...args: unknown[]) => unknown;
 }
 
 /**
  * Runs `fn` on the active webgpu backend and returns it with the number of GPU programs it launched
- * (calls of tfjs-backend-webgpu's `runWebGPUProgram`; free ops such as Reshape launch none). On a real
- * GPU each launch has a fixed overhead whatever its size (bench/RESULTS-gpu.md), so this count bounds
- * small-tensor speed.
+ * (calls of tfjs-backend-webgpu's `runWebGPUProgram`, plus convkit's in-place programs such as the
+ * fused optimizer updates; free ops such as Reshape launch none). On a real GPU each launch has a fixed
+ * overhead whatever its size (bench/RESULTS-gpu.md), so this count bounds small-tensor speed.
  * Throws on other backends.
  *
  * @example
@@ -24,8 +34,10 @@ export function countLaunches<T>(fn: () => T): { result: T; launches: number } {
     launches++;
     return original.apply(gpu, args);
   };
+  const inPlaceBefore = inPlaceLaunches;
   try {
-    return { result: fn(), launches };
+    const result = fn();
+    return { result, launches: launches + inPlaceLaunches - inPlaceBefore };
   } finally {
     gpu.runWebGPUProgram = original;
   }

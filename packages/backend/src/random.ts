@@ -1,6 +1,21 @@
 import { type Tensor, tensor } from '@tensorflow/tfjs-core';
 
 /**
+ * Everything an {@link Rng} will draw next depends on: a plain JSON-able record (`rng.state()`), to
+ * checkpoint a generator and resume its stream exactly (`Rng.fromState(s)`, `rng.setState(s)`).
+ */
+export interface RngState {
+  /** Format version of this record. */
+  version: 1;
+  /** The seed the generator was built with (informative: the stream continues from `words`). */
+  seed: number;
+  /** sfc32's four 32-bit words, as unsigned integers. */
+  words: [number, number, number, number];
+  /** The second value of the last Box–Muller pair, returned by the next `normal()`; null if none. */
+  spareNormal: number | null;
+}
+
+/**
  * A seedable pseudo-random number generator (sfc32, seeded through splitmix32).
  *
  * Random numbers are drawn in JavaScript and uploaded as tensors, so the same seed gives
@@ -12,6 +27,7 @@ import { type Tensor, tensor } from '@tensorflow/tfjs-core';
  * rng.uniform();                  // a number in [0, 1)
  * const w = rng.normalTensor([3, 3, 16, 32], 0, 0.1);
  * const child = rng.fork();       // an independent stream, itself reproducible
+ * const saved = rng.state();      // JSON-able; Rng.fromState(saved) draws what rng draws next
  */
 export class Rng {
   private a: number;
@@ -36,6 +52,44 @@ export class Rng {
     this.c = next();
     this.d = next();
     for (let i = 0; i < 12; i++) this.nextUint32();
+  }
+
+  /**
+   * The generator's state, a plain JSON-able object: a copy, so later draws do not change it.
+   * `Rng.fromState(state)` or `rng.setState(state)` continue the stream bit for bit, the pending
+   * second value of a Box–Muller pair (`normal()`) included.
+   *
+   * @example
+   * const saved = JSON.stringify(rng.state());
+   * const a = rng.uniform();
+   * rng.setState(JSON.parse(saved));
+   * rng.uniform() === a; // true
+   */
+  state(): RngState {
+    return {
+      version: 1,
+      seed: this.seed,
+      words: [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0],
+      spareNormal: this.spareNormal,
+    };
+  }
+
+  /**
+   * Restores a state from `state()` (this generator's or another's). The record is checked
+   * whole before anything changes: four unsigned 32-bit integer words, a finite number or null as
+   * the spare normal. Returns this generator.
+   */
+  setState(state: RngState): this {
+    const { words, spareNormal } = checkState(state);
+    [this.a, this.b, this.c, this.d] = words;
+    this.spareNormal = spareNormal;
+    return this;
+  }
+
+  /** A generator that continues the stream saved by `state()`. */
+  static fromState(state: RngState): Rng {
+    const { seed } = checkState(state);
+    return new Rng(seed).setState(state);
   }
 
   /** A uniformly distributed unsigned 32-bit integer. */
@@ -123,6 +177,25 @@ export class Rng {
       'float32',
     );
   }
+}
+
+function checkState(state: RngState): RngState {
+  const fail = (why: string): never => {
+    throw new Error(`Rng state: ${why}; pass an object returned by rng.state()`);
+  };
+  if (state === null || typeof state !== 'object') fail(`expected an object, got ${String(state)}`);
+  if (state.version !== 1) fail(`unknown version ${JSON.stringify(state.version)} (this convkit reads 1)`);
+  if (!Number.isFinite(state.seed)) fail(`seed must be a finite number, got ${state.seed}`);
+  const { words, spareNormal } = state;
+  if (!Array.isArray(words) || words.length !== 4)
+    fail(`words must be 4 integers, got ${JSON.stringify(words)}`);
+  for (const w of words) {
+    if (!Number.isInteger(w) || w < 0 || w > 0xffffffff)
+      fail(`words must be unsigned 32-bit integers, got ${JSON.stringify(words)}`);
+  }
+  if (spareNormal !== null && !Number.isFinite(spareNormal))
+    fail(`spareNormal must be a finite number or null, got ${spareNormal}`);
+  return state;
 }
 
 /** An `Rng` from a seed, or the given `Rng` itself. */

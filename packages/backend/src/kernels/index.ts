@@ -1,4 +1,5 @@
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { adamUpdateKernel } from './AdamUpdate';
 import { conv2DBackpropFilterKernel } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputKernel } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterKernel } from './DepthwiseConv2dNativeBackpropFilter';
@@ -11,6 +12,8 @@ import { normInputGradKernel } from './NormInputGrad';
 import { normMomentsKernel } from './NormMoments';
 import { normParamGradKernel } from './NormParamGrad';
 import { normRunningUpdateKernel } from './NormRunningUpdate';
+import { rmspropUpdateKernel } from './RmspropUpdate';
+import { sgdUpdateKernel } from './SgdUpdate';
 import { unsortedSegmentSumKernel } from './UnsortedSegmentSum';
 
 // The registration lists: one line per kernel and backend. A kernel is one file named after it,
@@ -50,7 +53,9 @@ export const wasmKernels: KernelConfig[] = [
  * convkit kernels for webgpu. tfjs-backend-webgpu has every training kernel, but on a real GPU its
  * filter gradients are slower than these forward-conv formulations, and its depthwise backprops ignore
  * dilations; its Conv2DBackpropInput is about as fast as ours, so it is kept. Plus the fused
- * normalization kernels that @convkit/norms uses (`Norm*.ts`).
+ * normalization kernels that @convkit/norms uses (`Norm*.ts`), and the fused optimizer updates that
+ * @convkit/trainer uses (`*Update.ts`): one launch per parameter per step, writing the parameter and
+ * its state in place (`in-place-program.ts`).
  */
 export const webgpuKernels: KernelConfig[] = [
   conv2DBackpropFilterKernel('webgpu'),
@@ -62,8 +67,12 @@ export const webgpuKernels: KernelConfig[] = [
   normParamGradKernel('webgpu'),
   normRunningUpdateKernel('webgpu'),
   normApplyRunningKernel('webgpu'),
+  sgdUpdateKernel('webgpu'),
+  adamUpdateKernel('webgpu'),
+  rmspropUpdateKernel('webgpu'),
 ];
 
+export { AdamUpdate, type AdamUpdateAttrs, adamUpdateKernel } from './AdamUpdate';
 export { conv2DBackpropFilterKernel, conv2dFilterGrad } from './Conv2DBackpropFilter';
 export { conv2DBackpropInputKernel, conv2dInputGrad } from './Conv2DBackpropInput';
 export {
@@ -83,5 +92,7 @@ export { NormMoments, normMomentsKernel } from './NormMoments';
 export { NormParamGrad, normParamGradKernel } from './NormParamGrad';
 export { NormRunningUpdate, normRunningUpdateKernel } from './NormRunningUpdate';
 export type { NormView } from './norm-program';
+export { RmspropUpdate, type RmspropUpdateAttrs, rmspropUpdateKernel } from './RmspropUpdate';
 export { backendRunner, engineRunner, type KernelRunner } from './runner';
+export { SgdUpdate, type SgdUpdateAttrs, sgdUpdateKernel } from './SgdUpdate';
 export { unsortedSegmentSumKernel } from './UnsortedSegmentSum';

@@ -1,0 +1,54 @@
+export { type ClipGradNormOptions, type ClippedGrads, clipGradNorm, clipGradValue } from './clip';
+export { closestName, didYouMean } from './did-you-mean';
+export { type AdamMoments, type AdamUpdateConfig, adamUpdate } from './ops/adam-update';
+export { type RmspropBuffers, type RmspropUpdateConfig, rmspropUpdate } from './ops/rmsprop-update';
+export { type SgdUpdateConfig, sgdUpdate } from './ops/sgd-update';
+export { Adam, AdamFamily, type AdamGroupOptions, type AdamOptions, type AdamState } from './optim/adam';
+export { AdamW } from './optim/adamw';
+export {
+  type GroupOptions,
+  type LoadOptimizerStateOptions,
+  Optimizer,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type ParamState,
+  type SavedParamGroup,
+  type StateSpec,
+} from './optim/optimizer';
+export {
+  type NamedParameter,
+  namedParameters,
+  type OptimizerParams,
+  type ParamGroupInput,
+  type ParamSource,
+} from './optim/params';
+export {
+  createOptimizerRegistry,
+  type OptimizerClass,
+  OptimizerRegistry,
+  registerOptimizers,
+} from './optim/registry';
+export { RMSprop, type RmspropGroupOptions, type RmspropOptions, type RmspropState } from './optim/rmsprop';
+export { SGD, type SgdGroupOptions, type SgdOptions, type SgdState } from './optim/sgd';
+export { Registry } from './registry';
+export { ChainedScheduler } from './schedule/chained-scheduler';
+export { CosineAnnealingLR, type CosineAnnealingLROptions } from './schedule/cosine-annealing-lr';
+export {
+  CosineAnnealingWarmRestarts,
+  type CosineAnnealingWarmRestartsOptions,
+} from './schedule/cosine-annealing-warm-restarts';
+export { ExponentialLR, type ExponentialLROptions } from './schedule/exponential-lr';
+export { LinearLR, type LinearLROptions } from './schedule/linear-lr';
+export { MultiStepLR, type MultiStepLROptions } from './schedule/multi-step-lr';
+export { OneCycleLR, type OneCycleLROptions } from './schedule/one-cycle-lr';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedule/reduce-lr-on-plateau';
+export {
+  createScheduleRegistry,
+  registerSchedules,
+  type ScheduleClass,
+  ScheduleRegistry,
+} from './schedule/registry';
+export { LrScheduler, type ScheduleStateDict } from './schedule/scheduler';
+export { SequentialLR, type SequentialLROptions } from './schedule/sequential-lr';
+export { StepLR, type StepLROptions } from './schedule/step-lr';
+export { joinTensors, type NumberRef, type SplitState, splitTensors, type TensorRef } from './state';

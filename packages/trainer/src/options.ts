@@ -1,0 +1,37 @@
+import { didYouMean } from './did-you-mean';
+
+// Numbers are checked by @convkit/backend's shared `checkNumber`; these are the other option checks.
+
+/** Throws unless `value` is a boolean. */
+export function checkBoolean(who: string, key: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new Error(`${who}: ${key} must be true or false, got ${show(value)}`);
+  return value;
+}
+
+/**
+ * Throws on the first key of `options` that is not in `known`, naming the closest known key
+ * (`weight_decay` → `weightDecay`) and listing them all.
+ */
+export function checkKeys(who: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new Error(`${who}: unknown option '${key}'${didYouMean(key, known)}; known: ${known.join(', ')}`);
+    }
+  }
+}
+
+/** A value as it reads in an error message. */
+export function show(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'string') return `'${value}'`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** `options` without the keys whose value is undefined (so that they do not hide a default). */
+export function dropUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
