@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const pkgs = ['backend', 'init', 'core', 'data', 'norms', 'regularization', 'augment'];
+const pkgs = ['backend', 'init', 'core', 'data', 'norms', 'regularization', 'augment', 'models'];
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
 
 // Tests import the packages' TypeScript sources directly, so a test run needs no build.
