@@ -1,17 +1,33 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const pkgs = ['backend', 'init', 'core', 'data', 'norms', 'regularization', 'augment', 'models'];
-const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
+// Tests import the packages' TypeScript sources directly, so a test run needs no build. Every folder of
+// packages/ with a package.json is found here: each of its `exports` subpaths maps to a source file by
+// the tsup entry convention — '.' → src/index.ts, './testing' → src/testing.ts — so a new package (or a
+// new subpath) is aliased and tested without editing this file.
+const packagesDir = new URL('./packages/', import.meta.url);
 
-// Tests import the packages' TypeScript sources directly, so a test run needs no build.
+export const packageAliases = readdirSync(packagesDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(new URL(`${d.name}/package.json`, packagesDir)))
+  .flatMap((d) => {
+    const manifest = JSON.parse(readFileSync(new URL(`${d.name}/package.json`, packagesDir), 'utf8')) as {
+      name: string;
+      exports?: Record<string, unknown>;
+    };
+    const subpaths = Object.keys(manifest.exports ?? { '.': null }).filter((s) => !s.endsWith('.json'));
+    return subpaths.map((subpath) => {
+      const entry = subpath === '.' ? 'index' : subpath.slice(2);
+      const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${entry}`;
+      return {
+        find: new RegExp(`^${specifier.replace(/[/.]/g, '\\$&')}$`),
+        replacement: fileURLToPath(new URL(`${d.name}/src/${entry}.ts`, packagesDir)),
+      };
+    });
+  });
+
 export default defineConfig({
-  resolve: {
-    alias: pkgs.flatMap((p) => [
-      { find: new RegExp(`^@convkit/${p}/testing$`), replacement: src(`${p}/src/testing.ts`) },
-      { find: new RegExp(`^@convkit/${p}$`), replacement: src(`${p}/src/index.ts`) },
-    ]),
-  },
+  resolve: { alias: packageAliases },
   test: {
     include: [
       'packages/*/src/**/*.test.ts',

@@ -111,7 +111,7 @@ export function resultsMarkdown(
     "  parameters (LayerNorm is createNorm('layer'): statistics over H, W, C per sample, per-channel affine,",
     '  i.e. GroupNorm with 1 group); "÷ no norm" is block / the same block without norms.',
     '- Fused vs composed: on webgpu the norms run on the fused normalization kernels of @convkit/backend',
-    '  (`normalize-webgpu.ts`; the default, `fused: true`); "composed ops" is the same layer with',
+    '  (`kernels/Norm*.ts`; the default, `fused: true`); "composed ops" is the same layer with',
     '  `fused: false` (tfjs ops: Sub, Mul, BatchMatMul-based means, …). Launches: GPU programs one',
     '  forward+backward starts (`countLaunches`), loss included; on a real GPU each costs ~0.2 ms of',
     '  overhead whatever its size. Other backends have no fused kernels.',

@@ -1,9 +1,9 @@
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { memory, type Tensor4D, tensor, tidy } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, rgbToGrayscale } from './color';
 import { adjustSharpness } from './sharpness';
-import { expectClose, golden, values } from './test-helpers';
+import { golden, values } from './test-helpers';
 import { autoContrast, equalize, posterize, solarize } from './tone';
 
 describeEachBackend('colour adjustments vs torchvision', () => {
@@ -23,7 +23,7 @@ describeEachBackend('colour adjustments vs torchvision', () => {
       const before = memory().numTensors;
       const x = rgb();
       const y = fn(x, g.rgb[name].factors);
-      expectClose(await values(y), g.rgb[name].y, tol);
+      await expectClose(await values(y), g.rgb[name].y, { rtol: 0, atol: tol });
       x.dispose();
       y.dispose();
       expect(memory().numTensors).toBe(before);
@@ -34,7 +34,7 @@ describeEachBackend('colour adjustments vs torchvision', () => {
     const x = rgb();
     const one = adjustHue(x, 0.1);
     const each = adjustHue(x, [0.1, 0.1, 0.1, 0.1]);
-    expectClose(await values(one), await values(each), 0);
+    await expectClose(await values(one), await values(each), { rtol: 0, atol: 0 });
     for (const t of [x, one, each]) t.dispose();
   });
 
@@ -43,7 +43,7 @@ describeEachBackend('colour adjustments vs torchvision', () => {
       const x = gray();
       const fn = name === 'brightness' ? adjustBrightness : adjustContrast;
       const y = fn(x, g.gray[name].factors);
-      expectClose(await values(y), g.gray[name].y, 1e-5);
+      await expectClose(await values(y), g.gray[name].y, { rtol: 0, atol: 1e-5 });
       x.dispose();
       y.dispose();
     });
@@ -53,7 +53,7 @@ describeEachBackend('colour adjustments vs torchvision', () => {
     const x = rgb();
     const l = rgbToGrayscale(x);
     expect(l.shape).toEqual([4, 8, 8, 1]);
-    expectClose(await values(l), g.rgb.grayscale, 2e-7);
+    await expectClose(await values(l), g.rgb.grayscale, { rtol: 0, atol: 2e-7 });
     const l3 = rgbToGrayscale(x, 3);
     expect(l3.shape).toEqual([4, 8, 8, 3]);
     const ac = tidy(() =>
@@ -64,9 +64,9 @@ describeEachBackend('colour adjustments vs torchvision', () => {
         ) as Tensor4D,
       ),
     );
-    expectClose(await values(ac), g.rgb.autocontrast, 1e-5);
+    await expectClose(await values(ac), g.rgb.autocontrast, { rtol: 0, atol: 1e-5 });
     const so = solarize(x, 0.5);
-    expectClose(await values(so), g.rgb['solarize_0.5'], 1e-7); // golden.json keeps 8 digits
+    await expectClose(await values(so), g.rgb['solarize_0.5'], { rtol: 0, atol: 1e-7 }); // golden.json keeps 8 digits
     for (const t of [x, l, l3, ac, so]) t.dispose();
   });
 
@@ -76,7 +76,7 @@ describeEachBackend('colour adjustments vs torchvision', () => {
     const y = equalize(x);
     expect(y.shape).toEqual(g.equalize.shape);
     // Exact 8-bit results: every output is k / 255.
-    expectClose(await values(y), g.equalize.y, 1e-6);
+    await expectClose(await values(y), g.equalize.y, { rtol: 0, atol: 1e-6 });
     x.dispose();
     y.dispose();
     expect(memory().numTensors).toBe(before);
@@ -85,7 +85,7 @@ describeEachBackend('colour adjustments vs torchvision', () => {
   it('posterize keeps the top bits of the 8-bit value', async () => {
     const x = tensor([0, 1 / 255, 100 / 255, 200 / 255, 1], [1, 1, 5, 1]) as Tensor4D;
     const y = posterize(x, 2);
-    expectClose(await values(y), [0, 0, 64 / 255, 192 / 255, 192 / 255], 1e-7);
+    await expectClose(await values(y), [0, 0, 64 / 255, 192 / 255, 192 / 255], { rtol: 0, atol: 1e-7 });
     x.dispose();
     y.dispose();
   });

@@ -1,5 +1,5 @@
 import { Rng } from '@convkit/backend';
-import { type KernelCoverageCase, testKernelCoverage } from '@convkit/core/testing';
+import { type KernelCoverageCase, testKernelCoverage } from '@convkit/backend/testing';
 import { type Tensor, type Tensor4D, tensor1d } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, rgbToGrayscale } from './color';

@@ -1,5 +1,5 @@
 import { Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, maxAbsDiff } from '@convkit/backend/testing';
 import { type Tensor, type Tensor4D, tensor1d, tidy } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { colorJitter } from './color-jitter';
@@ -15,7 +15,7 @@ import { randAugment } from './rand-augment';
 import { randomCrop } from './random-crop';
 import { randomResizedCrop } from './resized-crop';
 import { randomRotation } from './rotate';
-import { maxAbsDiff, randomImages } from './test-helpers';
+import { randomImages } from './test-helpers';
 import { randomTranslate } from './translate';
 
 // Outputs of every random op for one seed, per backend, filled as the per-backend blocks run in order.
@@ -51,6 +51,7 @@ describeEachBackend('same seed, same result on every backend', (backend) => {
     for (const [other, theirs] of seen) {
       for (const [name] of ops) {
         // Geometry and masks are copies; colour and bilinear ops differ only by float32 rounding.
+        expect((mine.get(name) as number[]).length).toBe((theirs.get(name) as number[]).length);
         const d = maxAbsDiff(mine.get(name) as number[], theirs.get(name) as number[]);
         expect(d, `${name}: ${backend} vs ${other}`).toBeLessThan(1e-5);
       }

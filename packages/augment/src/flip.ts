@@ -19,17 +19,14 @@ function randomFlip(x: Tensor4D, rng: Rng, axis: 1 | 2, op: string, options: Fli
     // Mirrored boxes through crop_and_resize: one native pass (reverse + select is ~5× slower on wasm).
     if (H >= 2 && W >= 2) {
       const zero = new Int32Array(B);
-      return cropWindows(
-        x,
-        zero,
-        zero,
-        H,
-        W,
-        'constant',
-        0,
-        axis === 2 ? mask : undefined,
-        axis === 1 ? mask : undefined,
-      );
+      return cropWindows(x, {
+        top: zero,
+        left: zero,
+        size: [H, W],
+        mode: 'constant',
+        flip: axis === 2 ? mask : undefined,
+        flipVertical: axis === 1 ? mask : undefined,
+      });
     }
     return selectSamples(mask, () => reverse(x, axis), x);
   });

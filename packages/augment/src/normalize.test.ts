@@ -1,9 +1,9 @@
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { memory, type Tensor4D, tensor } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { CIFAR10_STATS, DATASET_STATS, FASHION_MNIST_STATS, IMAGENET_STATS, MNIST_STATS } from './constants';
 import { denormalize, normalize, toFloat } from './normalize';
-import { expectClose, randomImages, values } from './test-helpers';
+import { randomImages, values } from './test-helpers';
 
 describeEachBackend('normalize / denormalize / toFloat', () => {
   it('normalize is (x − mean_c) / std_c per channel; denormalize undoes it', async () => {
@@ -14,9 +14,9 @@ describeEachBackend('normalize / denormalize / toFloat', () => {
     const src = await values(x);
     const f = Math.fround;
     const expected = src.map((v, i) => f(f(v - f(mean[i % 3])) / f(std[i % 3])));
-    expectClose(await values(y), expected, 1e-6);
+    await expectClose(await values(y), expected, { rtol: 0, atol: 1e-6 });
     const back = denormalize(y, mean, std);
-    expectClose(await values(back), src, 1e-6);
+    await expectClose(await values(back), src, { rtol: 0, atol: 1e-6 });
     for (const t of [x, y, back]) t.dispose();
     expect(memory().numTensors).toBe(before);
   });

@@ -48,16 +48,14 @@ export function cropOrGather(
   const [, H, W] = x.shape;
   const scalarFill = fill.every((v) => v === fill[0]);
   if (mode !== 'edge' && scalarFill && H >= 2 && W >= 2) {
-    return cropWindows(
-      x,
+    return cropWindows(x, {
       top,
       left,
-      h,
-      w,
-      mode === 'reflect' ? 'reflect' : 'constant',
-      fill[0] ?? 0,
-      mirrored,
-    );
+      size: [h, w],
+      mode: mode === 'reflect' ? 'reflect' : 'constant',
+      fill: fill[0] ?? 0,
+      flip: mirrored,
+    });
   }
   const cols = windowAxis(left, w, W, mode);
   if (mirrored !== undefined)

@@ -100,6 +100,24 @@ export function resizeAxis(start: ArrayLike<number>, len: ArrayLike<number>, out
   return { lo, hi, w };
 }
 
+/** Where and how {@link cropWindows} cuts: one window of `size` per image, at (`top[b]`, `left[b]`). */
+export interface CropWindows {
+  /** Row of each window's first pixel (may be negative or run past the image: padding). */
+  top: ArrayLike<number>;
+  /** Column of each window's first pixel. */
+  left: ArrayLike<number>;
+  /** The window's [height, width]. */
+  size: readonly [number, number];
+  /** What pixels outside the image read: `fill` ('constant') or the reflection ('reflect'). */
+  mode: 'constant' | 'reflect';
+  /** The constant outside the image (default 0). */
+  fill?: number;
+  /** Per image: 1 to mirror the window left–right. */
+  flip?: Uint8Array;
+  /** Per image: 1 to mirror the window top–bottom. */
+  flipVertical?: Uint8Array;
+}
+
 /**
  * Integer windows of every image, optionally mirrored (`flip`: left–right, `flipVertical`), by nearest-neighbour
  * `image.cropAndResize` — a native kernel on every backend, ~6× faster than a gather on wasm.
@@ -115,17 +133,9 @@ export function resizeAxis(start: ArrayLike<number>, len: ArrayLike<number>, out
  * Needs source sides ≥ 2 and a scalar fill (callers fall back to `sampleSeparable` otherwise).
  * Shapes: [B, H, W, C] → [B, h, w, C]. Call inside `tidy`.
  */
-export function cropWindows(
-  x: Tensor4D,
-  top: ArrayLike<number>,
-  left: ArrayLike<number>,
-  h: number,
-  w: number,
-  mode: 'constant' | 'reflect',
-  fill = 0,
-  flip?: Uint8Array,
-  flipVertical?: Uint8Array,
-): Tensor4D {
+export function cropWindows(x: Tensor4D, windows: CropWindows): Tensor4D {
+  const { top, left, mode, fill = 0, flip, flipVertical } = windows;
+  const [h, w] = windows.size;
   const B = x.shape[0];
   let src: Tensor4D = x;
   let dy = 0;

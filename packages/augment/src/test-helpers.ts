@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { Rng } from '@convkit/backend';
 import { type Tensor, type Tensor4D, tensor } from '@tensorflow/tfjs-core';
-import { expect } from 'vitest';
 
 /** A reproducible float32 batch in [0, 1). */
 export function randomImages(shape: [number, number, number, number], seed = 1): Tensor4D {
@@ -24,22 +23,6 @@ export function indexImages(shape: [number, number, number, number]): Tensor4D {
   return tensor(v, shape) as Tensor4D;
 }
 
-/** Max |a − e| over all elements, with a length check. */
-export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  expect(actual.length).toBe(expected.length);
-  let m = 0;
-  for (let i = 0; i < actual.length; i++) {
-    const d = Math.abs(actual[i] - expected[i]);
-    if (!(d <= m)) m = d;
-  }
-  return m;
-}
-
-/** Expects elementwise closeness (NaN counts as a failure). */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
-  expect(maxAbsDiff(actual, expected)).toBeLessThanOrEqual(tol);
-}
-
 /** Reads a tensor's values as a plain array (async: fine on webgpu). */
 export async function values(t: Tensor): Promise<number[]> {
   return Array.from(await t.data());
@@ -58,7 +41,8 @@ export function at(
   return data[((b * H + i) * W + j) * C + c];
 }
 
-export interface GoldenCase {
+/** A torchvision golden of an op with a factor per image: the factors and the expected output. */
+export interface FactorGolden {
   factors: number[];
   y: number[];
 }
@@ -67,11 +51,11 @@ export interface Golden {
   rgb: {
     shape: [number, number, number, number];
     x: number[];
-    brightness: GoldenCase;
-    contrast: GoldenCase;
-    saturation: GoldenCase;
-    hue: GoldenCase;
-    sharpness: GoldenCase;
+    brightness: FactorGolden;
+    contrast: FactorGolden;
+    saturation: FactorGolden;
+    hue: FactorGolden;
+    sharpness: FactorGolden;
     grayscale: number[];
     autocontrast: number[];
     'solarize_0.5': number[];
@@ -79,8 +63,8 @@ export interface Golden {
   gray: {
     shape: [number, number, number, number];
     x: number[];
-    brightness: GoldenCase;
-    contrast: GoldenCase;
+    brightness: FactorGolden;
+    contrast: FactorGolden;
   };
   rotate: { shape: [number, number, number, number]; x: number[]; angles: number[]; y: number[] };
   resized_crop: { boxes: [number, number, number, number][]; '6x5': number[]; '12x10': number[] };

@@ -66,6 +66,12 @@ export interface Backend {
   isAvailable(): Promise<Availability>;
   init(options: BackendInitOptions): Promise<void>;
   readonly kernels: readonly KernelConfig[];
+  /**
+   * Optional: why this backend will not run with `options` although it is available — webgpu on a
+   * software adapter without `allowSoftwareGpu` — or `undefined`. `initBackend` asks every time it
+   * picks the backend: before its first `init` and before each later re-selection.
+   */
+  refusal?(options: BackendInitOptions): Promise<string | undefined>;
   /** Optional: machine details for the report, called after the backend is active. */
   capabilities?(): Promise<BackendCapabilities>;
 }

@@ -19,7 +19,11 @@ export { convkitGradients, registerGradients } from './gradients';
 export type { BackendReport, InitBackendOptions } from './init-backend';
 export { currentBackend, formatReport, initBackend } from './init-backend';
 export {
+  conv2DBackpropFilterKernel,
+  conv2DBackpropInputKernel,
   cpuKernels,
+  depthwiseConv2dNativeBackpropFilterKernel,
+  depthwiseConv2dNativeBackpropInputKernel,
   NormApply,
   NormApplyRunning,
   NormInputGrad,

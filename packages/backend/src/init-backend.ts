@@ -67,19 +67,13 @@ function registerKernels(record: Backend): string[] {
 
 async function start(record: Backend, options: BackendInitOptions): Promise<Started> {
   let state = started.get(record.name);
-  if (
-    state !== undefined &&
-    record.name === 'webgpu' &&
-    !options.allowSoftwareGpu &&
-    state.capabilities.webgpu?.software
-  ) {
-    throw new Error(
-      `the WebGPU adapter is a software rasterizer; ask for it by name or pass allowSoftwareGpu: true`,
-    );
-  }
   if (state === undefined) {
     const availability = await record.isAvailable();
     if (!availability.available) throw new Error(availability.reason ?? 'isAvailable() returned false');
+  }
+  const refusal = await record.refusal?.(options);
+  if (refusal !== undefined) throw new Error(refusal);
+  if (state === undefined) {
     await record.init(options);
     const kernelsAdded = registerKernels(record);
     await select(record.name);

@@ -1,10 +1,10 @@
 import { Rng } from '@convkit/backend';
+import { testKernelCoverage } from '@convkit/backend/testing';
 import { grad, type Tensor, tensor1d } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { crossEntropy } from './losses';
 import type { ModuleConfig } from './module';
 import { coreModules } from './registry';
-import { testKernelCoverage } from './testing/coverage';
 
 // The coverage test: every kernel a convkit layer uses, forward and backward, must exist on
 // every backend, and every kernel on a differentiable path must have a registered gradient.

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { dispose, grad, mul, type Scalar, sum, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { crossEntropy } from './losses';
 import { coreModules } from './registry';
 import { valueAndGrads } from './step';
-import { expectClose } from './testing/assert';
 
 // Golden values from PyTorch 1.13 (fixtures/make_fixtures.py): forward and gradients of every
 // core layer, in our layouts (NHWC, HWIO, [in, out]).

@@ -1,5 +1,5 @@
 import { Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import {
   dispose,
   grad,
@@ -14,7 +14,6 @@ import {
 } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { crossEntropy } from './losses';
-import { expectClose } from './testing/assert';
 
 describeEachBackend('crossEntropy', (backend) => {
   const tol = backend === 'webgpu' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-5, atol: 1e-6 };

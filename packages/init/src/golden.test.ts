@@ -4,7 +4,7 @@ import { computeFans, fanInBiasBound } from './fans';
 import { calculateGain, type Nonlinearity } from './gain';
 import type { Initializer } from './initializers/types';
 import { getInitializer } from './registry';
-import { draw, moments, useCpu } from './test-utils';
+import { draw, sampleStats, useCpu } from './test-helpers';
 
 // Made by fixtures/make_fixtures.py with PyTorch (torch.nn.init).
 interface Golden {
@@ -35,7 +35,7 @@ describe('golden values from PyTorch', () => {
   for (const d of golden.draws) {
     it(`${d.name} ${JSON.stringify(d.options)} [${d.shape}] has PyTorch's statistics`, () => {
       const init = getInitializer(d.name) as Initializer;
-      const m = moments(draw(() => init(d.shape, 123, d.options)).data);
+      const m = sampleStats(draw(() => init(d.shape, 123, d.options)).data);
       // Two independent draws of >= 50k values: their std agree to well under 2%.
       expect(Math.abs(m.std / d.std - 1)).toBeLessThan(0.02);
       expect(Math.abs(m.mean - d.mean)).toBeLessThan(0.03 * d.std);

@@ -8,7 +8,7 @@ import {
   InitializerRegistry,
   resolveInitializer,
 } from './registry';
-import { draw, useCpu } from './test-utils';
+import { draw, useCpu } from './test-helpers';
 
 useCpu();
 

@@ -1,9 +1,9 @@
-import { describeEachBackend } from '@convkit/backend/testing';
-import { expectClose, testLayer } from '@convkit/core/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
+import { testLayer } from '@convkit/core/testing';
 import { dispose, memory, tensor } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { BatchNorm, BatchNorm1d, BatchNorm2d } from './batch-norm';
-import { goldenCases, itMatchesTorch } from './test-utils';
+import { goldenCases, itMatchesTorch } from './test-helpers';
 
 describeEachBackend('BatchNorm vs PyTorch', () => {
   for (const c of goldenCases('BatchNorm1d', 'BatchNorm2d')) itMatchesTorch(c, { rtol: 1e-4, atol: 1e-5 });

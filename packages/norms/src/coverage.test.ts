@@ -1,13 +1,13 @@
 import { Rng } from '@convkit/backend';
+import { testKernelCoverage } from '@convkit/backend/testing';
 import { ModuleRegistry } from '@convkit/core';
-import { testKernelCoverage } from '@convkit/core/testing';
 import { grad, mul, sum, type Tensor } from '@tensorflow/tfjs-core';
 import { BatchNorm, BatchNorm1d, BatchNorm2d } from './batch-norm';
 import { createNorm, normNames } from './create-norm';
 import { GroupNorm } from './group-norm';
 import { InstanceNorm2d } from './instance-norm';
 import { LayerNorm, LayerNorm2d } from './layer-norm';
-import { moments, normalizeWith } from './moments';
+import { moments, normalizeWith } from './ops/moments';
 import { registerNorms } from './registry';
 
 // Every kernel the norms use, in training (batch statistics, running-stat updates) and evaluation

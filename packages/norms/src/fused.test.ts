@@ -1,7 +1,6 @@
 import { countLaunches, Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import type { Module } from '@convkit/core';
-import { expectClose } from '@convkit/core/testing';
 import {
   dispose,
   keep,
@@ -18,10 +17,10 @@ import {
 } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { BatchNorm1d, BatchNorm2d } from './batch-norm';
-import { fusedNormalize, hasFusedNormalize, normView } from './fused';
 import { GroupNorm } from './group-norm';
 import { InstanceNorm2d } from './instance-norm';
 import { LayerNorm, LayerNorm2d } from './layer-norm';
+import { fusedNormalize, hasFusedNormalize, normView } from './ops/fused';
 
 describe('normView', () => {
   it('lays out every norm’s statistics as [P, R, Q, T]', () => {

@@ -1,12 +1,12 @@
 import { Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
-import { expectClose, testLayer } from '@convkit/core/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
+import { testLayer } from '@convkit/core/testing';
 import { dispose, grad, memory, mul, sum, type Tensor } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { GroupNorm } from './group-norm';
 import { InstanceNorm2d } from './instance-norm';
 import { LayerNorm } from './layer-norm';
-import { goldenCases, itMatchesTorch } from './test-utils';
+import { goldenCases, itMatchesTorch } from './test-helpers';
 
 /** Output and input gradient (loss Σ y·r) of `f` at `x`. */
 function outAndGrad(f: (x: Tensor) => Tensor, x: Tensor, r: Tensor): [Tensor, Tensor] {

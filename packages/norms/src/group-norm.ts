@@ -1,6 +1,6 @@
 import { Module, type ModuleConfig } from '@convkit/core';
 import { ones, reshape, type Tensor, tidy, type Variable, zeros } from '@tensorflow/tfjs-core';
-import { normalize } from './moments';
+import { normalize } from './ops/normalize';
 
 /** Options of `GroupNorm`. */
 export interface GroupNormOptions {
@@ -13,8 +13,8 @@ export interface GroupNormOptions {
   /** Learnable per-channel `weight` (init 1) and `bias` (init 0) (default true). */
   affine?: boolean;
   /**
-   * Run on the backend's fused normalization kernels where it has them (webgpu: 5 to 7 GPU launches per
-   * training step instead of 29 to 44); false forces the composed ops. Same values either way (default true).
+   * Run on the backend's fused normalization kernels where it has them (webgpu: fewer GPU launches,
+   * see bench/RESULTS.md); false forces the composed ops. Same values either way (default true).
    */
   fused?: boolean;
 }

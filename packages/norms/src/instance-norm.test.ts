@@ -3,7 +3,7 @@ import { testLayer } from '@convkit/core/testing';
 import { dispose, tensor } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { InstanceNorm2d } from './instance-norm';
-import { goldenCases, itMatchesTorch } from './test-utils';
+import { goldenCases, itMatchesTorch } from './test-helpers';
 
 describeEachBackend('InstanceNorm2d vs PyTorch', () => {
   for (const c of goldenCases('InstanceNorm2d')) itMatchesTorch(c, { rtol: 1e-4, atol: 1e-5 });

@@ -4,7 +4,7 @@ import { testLayer } from '@convkit/core/testing';
 import { dispose, memory, tensor } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { LayerNorm, LayerNorm2d } from './layer-norm';
-import { goldenCases, itMatchesTorch } from './test-utils';
+import { goldenCases, itMatchesTorch } from './test-helpers';
 
 describeEachBackend('LayerNorm vs PyTorch', () => {
   for (const c of goldenCases('LayerNorm', 'LayerNorm2d')) itMatchesTorch(c, { rtol: 1e-4, atol: 1e-5 });

@@ -1,6 +1,6 @@
 import { Module, type ModuleConfig } from '@convkit/core';
 import { ones, type Tensor, tidy, type Variable, zeros } from '@tensorflow/tfjs-core';
-import { normalize } from './moments';
+import { normalize } from './ops/normalize';
 
 /** Options of `LayerNorm`. */
 export interface LayerNormOptions {
@@ -13,8 +13,8 @@ export interface LayerNormOptions {
   /** With `elementwiseAffine`, whether to learn the bias too (default true). */
   bias?: boolean;
   /**
-   * Run on the backend's fused normalization kernels where it has them (webgpu: 5 to 7 GPU launches per
-   * training step instead of 29 to 44); false forces the composed ops. Same values either way (default true).
+   * Run on the backend's fused normalization kernels where it has them (webgpu: fewer GPU launches,
+   * see bench/RESULTS.md); false forces the composed ops. Same values either way (default true).
    */
   fused?: boolean;
 }

@@ -1,9 +1,6 @@
-import type { NormView } from '@convkit/backend';
 import { Module, type ModuleConfig } from '@convkit/core';
-import { mean, ones, reshape, scalar, type Tensor, tidy, type Variable, zeros } from '@tensorflow/tfjs-core';
-import { fusedNormalize, fusedNormalizeWith } from './fused';
-import { normalize, normalizeWith } from './moments';
-import { updateRunningStats, updateRunningStatsFused } from './running-stats';
+import { ones, scalar, type Tensor, tidy, type Variable, zeros } from '@tensorflow/tfjs-core';
+import { normalize } from './ops/normalize';
 
 /** Options shared by BatchNorm and InstanceNorm (PyTorch's `_NormBase`). */
 export interface RunningNormOptions {
@@ -18,8 +15,8 @@ export interface RunningNormOptions {
   /** Keep `runningMean` / `runningVar` / `numBatchesTracked` buffers and normalize with them in eval. */
   trackRunningStats?: boolean;
   /**
-   * Run on the backend's fused normalization kernels where it has them (webgpu: 5 to 7 GPU launches per
-   * training step instead of 29 to 44); false forces the composed ops. Same values either way (default true).
+   * Run on the backend's fused normalization kernels where it has them (webgpu: fewer GPU launches,
+   * see bench/RESULTS.md); false forces the composed ops. Same values either way (default true).
    */
   fused?: boolean;
 }
@@ -83,45 +80,27 @@ export abstract class RunningNorm extends Module {
       );
     }
     const { runningMean, runningVar, numBatchesTracked } = this;
-    return tidy(() => {
-      if (!useBatchStats && runningMean && runningVar) {
-        const { eps, weight, bias } = this;
-        const fused = this.fused ? fusedNormalizeWith(x, runningMean, runningVar, eps, weight, bias) : null;
-        return fused ?? normalizeWith(x, runningMean, runningVar, eps, weight, bias);
-      }
-      const axes = this.statAxes(x.rank);
-      // The buffers training updates, when it tracks them.
-      const running =
-        this.training && runningMean && runningVar && numBatchesTracked
-          ? { runningMean, runningVar, numBatchesTracked: this.countsBatches ? numBatchesTracked : undefined }
-          : undefined;
-      // The statistic axes are a block just before the channels: x is [P, R, C, 1] for the kernels.
-      const count = axes.reduce((n, a) => n * x.shape[a], 1);
-      const view: NormView = [x.size / (count * this.numFeatures), count, this.numFeatures, 1];
-      const fused = this.fused
-        ? fusedNormalize(x, axes, this.eps, { weight: this.weight, bias: this.bias, view })
-        : null;
-      if (fused) {
-        if (running) updateRunningStatsFused(running, fused.stats, count, this.momentum);
-        return fused.y;
-      }
-      const onStats = running
-        ? (m: Tensor, v: Tensor, n: number) => {
-            // Per-channel values: average the statistics over every remaining non-channel axis
-            // (the batch axis for InstanceNorm; nothing left for BatchNorm).
-            const rest = Array.from({ length: x.rank - 1 }, (_, i) => i);
-            const c = [this.numFeatures];
-            updateRunningStats(
-              running,
-              reshape(mean(m, rest), c),
-              reshape(mean(v, rest), c),
-              n,
-              this.momentum,
-            );
+    // Tracked buffers: updated in training, normalized with in eval.
+    const running =
+      runningMean && runningVar && numBatchesTracked
+        ? {
+            stats: {
+              runningMean,
+              runningVar,
+              numBatchesTracked: this.countsBatches ? numBatchesTracked : undefined,
+            },
+            momentum: this.momentum,
           }
         : undefined;
-      return normalize(x, axes, this.eps, { weight: this.weight, bias: this.bias, onStats, fused: false });
-    });
+    return tidy(() =>
+      normalize(x, this.statAxes(x.rank), this.eps, {
+        weight: this.weight,
+        bias: this.bias,
+        running,
+        training: this.training,
+        fused: this.fused,
+      }),
+    );
   }
 
   /** Names of this module's parameters an optimizer should not decay (see @convkit/regularization). */

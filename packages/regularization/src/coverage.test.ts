@@ -1,6 +1,6 @@
 import { Rng } from '@convkit/backend';
+import { type Taped, testKernelCoverage } from '@convkit/backend/testing';
 import { ModuleRegistry } from '@convkit/core';
-import { type Taped, testKernelCoverage } from '@convkit/core/testing';
 import { grad, type Tensor, tensor1d, tensor2d, tensor3d, variable } from '@tensorflow/tfjs-core';
 import { AlphaDropout } from './alpha-dropout';
 import { DropPath } from './drop-path';

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { crossEntropy } from '@convkit/core';
-import { expectClose } from '@convkit/core/testing';
 import { dispose, grad, memory, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { labelSmoothingCrossEntropy } from './label-smoothing';

@@ -141,17 +141,19 @@ export const webgpuBackend: Backend = {
   priority: 3,
   kernels: webgpuKernels,
   isAvailable: probe,
-  async init(options) {
+  async refusal(options) {
+    if (options.allowSoftwareGpu) return undefined;
+    const adapter = await requestAdapter();
+    if (!(await isSoftwareAdapter(adapter))) return undefined;
+    const info = await adapterInfo(adapter);
+    return (
+      `the only WebGPU adapter is a software rasterizer (${info.description || info.vendor}), slower than wasm; ` +
+      `ask for it by name (backend: 'webgpu') or pass allowSoftwareGpu: true to use it`
+    );
+  },
+  async init() {
     const availability = await probe();
     if (!availability.available) throw new Error(availability.reason);
-    const adapter = await requestAdapter();
-    if (!options.allowSoftwareGpu && (await isSoftwareAdapter(adapter))) {
-      const info = await adapterInfo(adapter);
-      throw new Error(
-        `the only WebGPU adapter is a software rasterizer (${info.description || info.vendor}), slower than wasm; ` +
-          `ask for it by name (backend: 'webgpu') or pass allowSoftwareGpu: true to use it`,
-      );
-    }
   },
   async capabilities() {
     return { webgpu: await adapterInfo(await requestAdapter()) };

@@ -12,12 +12,10 @@ import {
   type Tensor,
   transpose,
 } from '@tensorflow/tfjs-core';
-import {
-  conv2dFilterGrad,
-  conv2dInputGrad,
-  depthwiseFilterGrad,
-  depthwiseInputGrad,
-} from '../kernels/conv-backprop';
+import { conv2dFilterGrad } from '../kernels/Conv2DBackpropFilter';
+import { conv2dInputGrad } from '../kernels/Conv2DBackpropInput';
+import { depthwiseFilterGrad } from '../kernels/DepthwiseConv2dNativeBackpropFilter';
+import { depthwiseInputGrad } from '../kernels/DepthwiseConv2dNativeBackpropInput';
 import { engineRunner } from '../kernels/runner';
 
 type Shape4 = [number, number, number, number];

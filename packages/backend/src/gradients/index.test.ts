@@ -3,6 +3,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
 import { Rng } from '../random';
 import { convkitGradients, registerGradients } from '.';
+import * as activations from './activations';
+import * as arithmetic from './arithmetic';
+import * as conv from './conv';
+import * as image from './image';
+import * as matmul from './matmul';
+import * as normalization from './normalization';
+import * as pool from './pool';
+import * as reductions from './reductions';
+import * as select from './select';
+import * as shape from './shape';
+import * as slicing from './slicing';
+import * as unary from './unary';
+import * as zero from './zero';
 
 const kernelNames = new Set(Object.values(tf).filter((v) => typeof v === 'string') as string[]);
 
@@ -12,6 +25,24 @@ describe('convkitGradients', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const n of names) expect(kernelNames.has(n), n).toBe(true);
     expect(names.length).toBeGreaterThan(80);
+  });
+
+  it('each gradient is exported as <kernelName>Grad from one family file, so grep finds its home', () => {
+    const families = { activations, arithmetic, conv, image, matmul, normalization, pool, reductions };
+    const all = { ...families, select, shape, slicing, unary, zero };
+    const homes = new Map<tf.GradConfig, string[]>();
+    for (const [file, exports] of Object.entries(all)) {
+      for (const [name, value] of Object.entries(exports)) {
+        if (Array.isArray(value) || typeof value !== 'object' || !('gradFunc' in value)) continue;
+        const config = value as tf.GradConfig;
+        expect(name.toLowerCase(), `${file}.ts exports ${name}`).toBe(
+          `${config.kernelName.toLowerCase()}grad`,
+        );
+        homes.set(config, [...(homes.get(config) ?? []), `${file}.ts`]);
+      }
+    }
+    const unnamed = convkitGradients.filter((g) => homes.get(g)?.length !== 1).map((g) => g.kernelName);
+    expect(unnamed, 'gradients without exactly one named export').toEqual([]);
   });
 
   it('registerGradients replaces a gradient registered before it (e.g. by tfjs ESM) and is idempotent', () => {

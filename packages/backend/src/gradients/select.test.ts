@@ -2,7 +2,7 @@ import { clipByValue, greater, tensor, where } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, it } from 'vitest';
 import { initBackend } from '../init-backend';
 import { Rng } from '../random';
-import { expectGradient } from './test-helper';
+import { expectGradient } from '../test-helpers';
 
 describe('select and clip gradients vs finite differences [cpu]', () => {
   beforeAll(async () => {

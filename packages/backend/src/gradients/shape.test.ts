@@ -19,7 +19,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
 import { Rng } from '../random';
-import { expectGradient } from './test-helper';
+import { expectGradient } from '../test-helpers';
 
 describe('shape gradients vs finite differences [cpu]', () => {
   beforeAll(async () => {

@@ -22,8 +22,8 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
 import { Rng } from '../random';
+import { expectGradient } from '../test-helpers';
 import { describeEachBackend } from '../testing/backends';
-import { expectGradient } from './test-helper';
 
 describe('slicing gradients vs finite differences [cpu]', () => {
   beforeAll(async () => {

@@ -20,7 +20,7 @@ import {
 import { beforeAll, describe, it } from 'vitest';
 import { initBackend } from '../init-backend';
 import { Rng } from '../random';
-import { expectGradient } from './test-helper';
+import { expectGradient } from '../test-helpers';
 
 describe('unary gradients vs finite differences [cpu]', () => {
   beforeAll(async () => {

@@ -48,25 +48,66 @@ const zeroLikeDy = (kernelName: string): GradConfig => ({
   gradFunc: (dy) => ({ x: zeroGrad((dy as Tensor).shape) }),
 });
 
-const unary = [Ceil, Floor, Round, Sign, Step, IsFinite, IsInf, IsNan, LogicalNot, OnesLike, ZerosLike];
-const binary = [
-  Equal,
-  NotEqual,
-  Greater,
-  GreaterEqual,
-  Less,
-  LessEqual,
-  LogicalAnd,
-  LogicalOr,
-  LogicalXor,
-  FloorDiv,
-];
-const reductions = [ArgMax, ArgMin, All, Any];
+export const ceilGrad = zeroLikeDy(Ceil);
+export const floorGrad = zeroLikeDy(Floor);
+export const roundGrad = zeroLikeDy(Round);
+export const signGrad = zeroLikeDy(Sign);
+export const stepGrad = zeroLikeDy(Step);
+export const isFiniteGrad = zeroLikeDy(IsFinite);
+export const isInfGrad = zeroLikeDy(IsInf);
+export const isNanGrad = zeroLikeDy(IsNan);
+export const logicalNotGrad = zeroLikeDy(LogicalNot);
+export const onesLikeGrad = zeroLikeDy(OnesLike);
+export const zerosLikeGrad = zeroLikeDy(ZerosLike);
+
+const binary = ['a', 'b'];
+export const equalGrad = zeroFor(Equal, binary);
+export const notEqualGrad = zeroFor(NotEqual, binary);
+export const greaterGrad = zeroFor(Greater, binary);
+export const greaterEqualGrad = zeroFor(GreaterEqual, binary);
+export const lessGrad = zeroFor(Less, binary);
+export const lessEqualGrad = zeroFor(LessEqual, binary);
+export const logicalAndGrad = zeroFor(LogicalAnd, binary);
+export const logicalOrGrad = zeroFor(LogicalOr, binary);
+export const logicalXorGrad = zeroFor(LogicalXor, binary);
+export const floorDivGrad = zeroFor(FloorDiv, binary);
+
+export const argMaxGrad = zeroFor(ArgMax, ['x']);
+export const argMinGrad = zeroFor(ArgMin, ['x']);
+export const allGrad = zeroFor(All, ['x']);
+export const anyGrad = zeroFor(Any, ['x']);
+
+/** oneHot: output [...indices.shape, depth]. */
+export const oneHotGrad: GradConfig = {
+  kernelName: OneHot,
+  gradFunc: (dy) => ({ indices: zeroGrad((dy as Tensor).shape.slice(0, -1)) }),
+};
 
 export const zeroGradients: GradConfig[] = [
-  ...unary.map(zeroLikeDy),
-  ...binary.map((k) => zeroFor(k, ['a', 'b'])),
-  ...reductions.map((k) => zeroFor(k, ['x'])),
-  // oneHot: output [...indices.shape, depth].
-  { kernelName: OneHot, gradFunc: (dy) => ({ indices: zeroGrad((dy as Tensor).shape.slice(0, -1)) }) },
+  ceilGrad,
+  floorGrad,
+  roundGrad,
+  signGrad,
+  stepGrad,
+  isFiniteGrad,
+  isInfGrad,
+  isNanGrad,
+  logicalNotGrad,
+  onesLikeGrad,
+  zerosLikeGrad,
+  equalGrad,
+  notEqualGrad,
+  greaterGrad,
+  greaterEqualGrad,
+  lessGrad,
+  lessEqualGrad,
+  logicalAndGrad,
+  logicalOrGrad,
+  logicalXorGrad,
+  floorDivGrad,
+  argMaxGrad,
+  argMinGrad,
+  allGrad,
+  anyGrad,
+  oneHotGrad,
 ];

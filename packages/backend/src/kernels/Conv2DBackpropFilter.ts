@@ -1,20 +1,57 @@
 import {
-  backend_util,
+  Conv2D,
   Conv2DBackpropFilter,
   type Conv2DBackpropFilterAttrs,
-  type KernelBackend,
   type KernelConfig,
   type TensorInfo,
   Transpose,
 } from '@tensorflow/tfjs-core';
-import { conv2dFilterGrad } from './conv-backprop';
-import { backendRunner } from './runner';
+import { type ConvInfo, convBackpropKernel, cropTo, explicitPads, filterGradPad } from './conv-backprop-util';
+import type { KernelRunner } from './runner';
 
 /**
- * `Conv2DBackpropFilter` built from the backend's own Conv2D / Transpose / Slice kernels:
- * dW[a,b,c,o] = Σ_{n,i,j} x[n, i·sh + a − top, j·sw + b − left, c] · dy[n,i,j,o], computed as one
- * convolution of xᵀ [Ci,H,W,N] with dyᵀ [OH,OW,N,Co] (see `conv2dFilterGrad`). NCHW inputs are
- * transposed to NHWC first.
+ * dW[a,b,c,o] = Σ_{n,i,j} x[n, i·sh + a·dh − top, j·sw + b·dw − left, c] · dy[n,i,j,o].
+ * That is a convolution over the spatial axes with batch and channels swapped: input
+ * xᵀ = [Ci, H, W, N], filter dyᵀ = [OH, OW, N, Co], conv strides = forward dilations,
+ * conv dilations = forward strides; its [Ci, KH, KW, Co] result is transposed to HWIO.
+ * Cost: one convolution with the forward pass's FLOPs, plus three transposes.
+ * Runs on any `KernelRunner`: inside the kernel, and in Conv2D's gradient for dilations > 1.
+ */
+export function conv2dFilterGrad(r: KernelRunner, x: TensorInfo, dy: TensorInfo, info: ConvInfo): TensorInfo {
+  const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
+  const { top, left } = info.padInfo;
+  const xt = r.run(Transpose, { x }, { perm: [3, 1, 2, 0] });
+  const dyt = r.run(Transpose, { x: dy }, { perm: [1, 2, 0, 3] });
+  const bottom = filterGradPad(
+    kh,
+    info.dilationHeight,
+    info.outHeight,
+    info.strideHeight,
+    info.inHeight,
+    top,
+  );
+  const right = filterGradPad(kw, info.dilationWidth, info.outWidth, info.strideWidth, info.inWidth, left);
+  const full = r.run(
+    Conv2D,
+    { x: xt, filter: dyt },
+    {
+      strides: [info.dilationHeight, info.dilationWidth],
+      dilations: [info.strideHeight, info.strideWidth],
+      pad: explicitPads(top, bottom, left, right),
+      dataFormat: 'NHWC',
+    },
+  );
+  r.dispose(xt);
+  r.dispose(dyt);
+  const cropped = cropTo(r, full, [ci, kh, kw, co]);
+  const out = r.run(Transpose, { x: cropped }, { perm: [1, 2, 0, 3] });
+  r.dispose(cropped);
+  return out;
+}
+
+/**
+ * `Conv2DBackpropFilter` built from the backend's own Conv2D / Transpose / Slice kernels
+ * (`conv2dFilterGrad`). NCHW inputs are transposed to NHWC first.
  *
  * Inputs: x [N,H,W,Ci] (or NCHW), dy [N,OH,OW,Co]. Attrs: strides, pad, dataFormat, dimRoundingMode,
  * filterShape. Output: [KH,KW,Ci,Co].
@@ -23,32 +60,18 @@ import { backendRunner } from './runner';
  * registerKernel(conv2DBackpropFilterKernel('wasm')); // wasm has none in tfjs 4.22
  */
 export function conv2DBackpropFilterKernel(backendName: string): KernelConfig {
-  return {
-    kernelName: Conv2DBackpropFilter,
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-      const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-        attrs as unknown as Conv2DBackpropFilterAttrs;
-      const format = backend_util.convertConv2DDataFormat(dataFormat);
-      const info = backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number],
-        filterShape,
-        strides,
-        1,
-        pad,
-        dimRoundingMode,
-        false,
-        format,
-      );
-      const r = backendRunner(backend as KernelBackend, backendName);
-      if (format === 'channelsLast') return conv2dFilterGrad(r, x, dy, info);
-      const xh = r.run(Transpose, { x }, { perm: [0, 2, 3, 1] });
-      const dyh = r.run(Transpose, { x: dy }, { perm: [0, 2, 3, 1] });
-      const out = conv2dFilterGrad(r, xh, dyh, info);
-      r.dispose(xh);
-      r.dispose(dyh);
-      return out;
+  return convBackpropKernel(
+    {
+      kernelName: Conv2DBackpropFilter,
+      depthwise: false,
+      shapes: ({ x }, attrs) => [
+        (x as TensorInfo).shape,
+        (attrs as unknown as Conv2DBackpropFilterAttrs).filterShape,
+      ],
+      layoutInputs: ['x', 'dy'],
+      imageOutput: false,
+      compute: (r, { x, dy }, info) => conv2dFilterGrad(r, x as TensorInfo, dy as TensorInfo, info),
     },
-  };
+    backendName,
+  );
 }

@@ -1,21 +1,45 @@
 import {
-  backend_util,
+  Conv2D,
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
-  type KernelBackend,
   type KernelConfig,
+  Reverse,
   type TensorInfo,
   Transpose,
 } from '@tensorflow/tfjs-core';
-import { conv2dInputGrad } from './conv-backprop';
-import { backendRunner } from './runner';
+import { type ConvInfo, convBackpropKernel, upsampleAndPad } from './conv-backprop-util';
+import type { KernelRunner } from './runner';
+
+/**
+ * dx[n,h,w,c] = Σ dy[n,i,j,o] · W[a,b,c,o] over h = i·sh + a·dh − top (and likewise for w):
+ * a stride-1 convolution of zero-inserted dy with the spatially flipped filter, transposed to
+ * [KH, KW, Co, Ci], same dilation. Zero insertion costs sh·sw× the forward FLOPs for strided convs.
+ * Runs on any `KernelRunner`: inside the kernel, and in Conv2D's gradient for dilations > 1.
+ */
+export function conv2dInputGrad(
+  r: KernelRunner,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: ConvInfo,
+): TensorInfo {
+  const { z, pad } = upsampleAndPad(r, dy, info);
+  const flipped = r.run(Reverse, { x: filter }, { dims: [0, 1] });
+  const wt = r.run(Transpose, { x: flipped }, { perm: [0, 1, 3, 2] });
+  r.dispose(flipped);
+  const out = r.run(
+    Conv2D,
+    { x: z, filter: wt },
+    { strides: [1, 1], dilations: [info.dilationHeight, info.dilationWidth], pad, dataFormat: 'NHWC' },
+  );
+  r.dispose(wt);
+  if (z !== dy) r.dispose(z);
+  return out;
+}
 
 /**
  * `Conv2DBackpropInput` (also the forward pass of `conv2dTranspose`) built from the backend's own
- * Conv2D / Reverse / Transpose / PadV2 / Reshape / Slice kernels:
- * dx = conv2d(zero-insert(dy, strides), reverse(W, [0,1]) transposed to [KH,KW,Co,Ci], stride 1,
- * padding K−1−pad) — see `conv2dInputGrad`. On wasm this runs through XNNPACK instead of tfjs's naive
- * loop. NCHW is transposed to NHWC and back.
+ * Conv2D / Reverse / Transpose / PadV2 / Reshape / Slice kernels (`conv2dInputGrad`): on wasm this
+ * runs through XNNPACK instead of tfjs's naive loop. NCHW is transposed to NHWC and back.
  *
  * Inputs: dy [N,OH,OW,Co] (or NCHW), filter [KH,KW,Ci,Co]. Attrs: strides, pad, dataFormat,
  * dimRoundingMode, inputShape. Output: inputShape.
@@ -24,32 +48,18 @@ import { backendRunner } from './runner';
  * registerKernel(conv2DBackpropInputKernel('wasm'));
  */
 export function conv2DBackpropInputKernel(backendName: string): KernelConfig {
-  return {
-    kernelName: Conv2DBackpropInput,
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-      const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
-        attrs as unknown as Conv2DBackpropInputAttrs;
-      const format = backend_util.convertConv2DDataFormat(dataFormat);
-      const info = backend_util.computeConv2DInfo(
-        inputShape,
-        filter.shape as [number, number, number, number],
-        strides,
-        1,
-        pad,
-        dimRoundingMode,
-        false,
-        format,
-      );
-      const r = backendRunner(backend as KernelBackend, backendName);
-      if (format === 'channelsLast') return conv2dInputGrad(r, dy, filter, info);
-      const dyh = r.run(Transpose, { x: dy }, { perm: [0, 2, 3, 1] });
-      const dxh = conv2dInputGrad(r, dyh, filter, info);
-      r.dispose(dyh);
-      const out = r.run(Transpose, { x: dxh }, { perm: [0, 3, 1, 2] });
-      r.dispose(dxh);
-      return out;
+  return convBackpropKernel(
+    {
+      kernelName: Conv2DBackpropInput,
+      depthwise: false,
+      shapes: ({ filter }, attrs) => [
+        (attrs as unknown as Conv2DBackpropInputAttrs).inputShape,
+        (filter as TensorInfo).shape,
+      ],
+      layoutInputs: ['dy'],
+      imageOutput: true,
+      compute: (r, { dy, filter }, info) => conv2dInputGrad(r, dy as TensorInfo, filter as TensorInfo, info),
     },
-  };
+    backendName,
+  );
 }

@@ -1,19 +1,51 @@
 import {
-  backend_util,
+  DepthwiseConv2dNative,
   DepthwiseConv2dNativeBackpropInput,
   type DepthwiseConv2dNativeBackpropInputAttrs,
-  type KernelBackend,
   type KernelConfig,
+  Reshape,
+  Reverse,
+  Sum,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { depthwiseInputGrad } from './conv-backprop';
-import { backendRunner } from './runner';
+import { type ConvInfo, convBackpropKernel, upsampleAndPad } from './conv-backprop-util';
+import type { KernelRunner } from './runner';
+
+/**
+ * Depthwise dx[n,h,w,c] = Σ_m Σ dy[n,i,j,c·M+m] · W[a,b,c,m]: a depthwise stride-1 convolution of
+ * zero-inserted dy ([.., C·M] channels) with the flipped filter reshaped to [KH, KW, C·M, 1], then a
+ * sum over the multiplier M (skipped when M = 1).
+ */
+export function depthwiseInputGrad(
+  r: KernelRunner,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: ConvInfo,
+): TensorInfo {
+  const [kh, kw, c, m] = filter.shape;
+  const { z, pad } = upsampleAndPad(r, dy, info);
+  const flipped = r.run(Reverse, { x: filter }, { dims: [0, 1] });
+  const wf = r.run(Reshape, { x: flipped }, { shape: [kh, kw, c * m, 1] });
+  r.dispose(flipped);
+  const perChannel = r.run(
+    DepthwiseConv2dNative,
+    { x: z, filter: wf },
+    { strides: [1, 1], dilations: [info.dilationHeight, info.dilationWidth], pad, dataFormat: 'NHWC' },
+  );
+  r.dispose(wf);
+  if (z !== dy) r.dispose(z);
+  if (m === 1) return perChannel;
+  const [n, h, w] = perChannel.shape;
+  const split = r.run(Reshape, { x: perChannel }, { shape: [n, h, w, c, m] });
+  r.dispose(perChannel);
+  const out = r.run(Sum, { x: split }, { axis: [4], keepDims: false });
+  r.dispose(split);
+  return out;
+}
 
 /**
  * `DepthwiseConv2dNativeBackpropInput` from the backend's own DepthwiseConv2dNative / Reverse /
- * Reshape / PadV2 / Slice / Sum kernels, dilations honoured:
- * dx = Σ_m depthwise(zero-insert(dy, strides), reverse(W, [0,1]) as [KH,KW,C·M,1], stride 1,
- * padding K_eff−1−pad) — see `depthwiseInputGrad`.
+ * Reshape / PadV2 / Slice / Sum kernels, dilations honoured (`depthwiseInputGrad`).
  *
  * Inputs: dy [N,OH,OW,C·M], filter [KH,KW,C,M]. Attrs: strides, dilations, pad, dimRoundingMode,
  * inputShape. Output: inputShape [N,H,W,C].
@@ -22,23 +54,19 @@ import { backendRunner } from './runner';
  * registerKernel(depthwiseConv2dNativeBackpropInputKernel('wasm'));
  */
 export function depthwiseConv2dNativeBackpropInputKernel(backendName: string): KernelConfig {
-  return {
-    kernelName: DepthwiseConv2dNativeBackpropInput,
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-      const { strides, dilations, pad, dimRoundingMode, inputShape } =
-        attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
-      const info = backend_util.computeConv2DInfo(
-        inputShape,
-        filter.shape as [number, number, number, number],
-        strides,
-        dilations ?? 1,
-        pad,
-        dimRoundingMode,
-        true,
-      );
-      return depthwiseInputGrad(backendRunner(backend as KernelBackend, backendName), dy, filter, info);
+  return convBackpropKernel(
+    {
+      kernelName: DepthwiseConv2dNativeBackpropInput,
+      depthwise: true,
+      shapes: ({ filter }, attrs) => [
+        (attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs).inputShape,
+        (filter as TensorInfo).shape,
+      ],
+      layoutInputs: [],
+      imageOutput: true,
+      compute: (r, { dy, filter }, info) =>
+        depthwiseInputGrad(r, dy as TensorInfo, filter as TensorInfo, info),
     },
-  };
+    backendName,
+  );
 }

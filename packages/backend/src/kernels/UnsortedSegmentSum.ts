@@ -1,18 +1,11 @@
 import {
-  type DataId,
   type KernelConfig,
   type TensorInfo,
   UnsortedSegmentSum,
   type UnsortedSegmentSumAttrs,
   util,
 } from '@tensorflow/tfjs-core';
-
-/** The parts of tfjs's `BackendWasm` this kernel uses. */
-interface WasmHeapBackend {
-  readSync(dataId: DataId): ArrayLike<number>;
-  makeOutput(shape: number[], dtype: TensorInfo['dtype']): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
+import type { WasmHeapBackend } from './wasm-heap';
 
 /**
  * `UnsortedSegmentSum` for wasm (tfjs 4.22 has none; `gather`'s gradient needs it):
@@ -23,30 +16,32 @@ interface WasmHeapBackend {
  * Output: [numSegments, ...inner], x's dtype.
  *
  * @example
- * registerKernel(wasmUnsortedSegmentSum);
+ * registerKernel(unsortedSegmentSumKernel('wasm'));
  */
-export const wasmUnsortedSegmentSum: KernelConfig = {
-  kernelName: UnsortedSegmentSum,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
-    const { numSegments } = attrs as unknown as UnsortedSegmentSumAttrs;
-    const b = backend as WasmHeapBackend;
-    const ids = b.readSync(segmentIds.dataId);
-    const innerShape = x.shape.slice(segmentIds.shape.length);
-    const inner = util.sizeFromShape(innerShape);
-    const out = b.makeOutput([numSegments, ...innerShape], x.dtype);
-    // Views are taken after makeOutput: allocating may grow (and detach) the wasm heap.
-    const xs = b.typedArrayFromHeap(x);
-    const os = b.typedArrayFromHeap(out);
-    os.fill(0);
-    for (let i = 0; i < ids.length; i++) {
-      const s = ids[i] as number;
-      if (s < 0 || s >= numSegments) continue;
-      const src = i * inner;
-      const dst = s * inner;
-      for (let k = 0; k < inner; k++) os[dst + k] = (os[dst + k] as number) + (xs[src + k] as number);
-    }
-    return out;
-  },
-};
+export function unsortedSegmentSumKernel(backendName: 'wasm'): KernelConfig {
+  return {
+    kernelName: UnsortedSegmentSum,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
+      const { numSegments } = attrs as unknown as UnsortedSegmentSumAttrs;
+      const b = backend as WasmHeapBackend;
+      const ids = b.readSync(segmentIds.dataId);
+      const innerShape = x.shape.slice(segmentIds.shape.length);
+      const inner = util.sizeFromShape(innerShape);
+      const out = b.makeOutput([numSegments, ...innerShape], x.dtype);
+      // Views are taken after makeOutput: allocating may grow (and detach) the wasm heap.
+      const xs = b.typedArrayFromHeap(x);
+      const os = b.typedArrayFromHeap(out);
+      os.fill(0);
+      for (let i = 0; i < ids.length; i++) {
+        const s = ids[i] as number;
+        if (s < 0 || s >= numSegments) continue;
+        const src = i * inner;
+        const dst = s * inner;
+        for (let k = 0; k < inner; k++) os[dst + k] = (os[dst + k] as number) + (xs[src + k] as number);
+      }
+      return out;
+    },
+  };
+}

@@ -13,7 +13,7 @@ import {
 import { expect, it } from 'vitest';
 import { Rng } from '../random';
 import { describeEachBackend } from '../testing/backends';
-import { conv2dFilterGrad, conv2dInputGrad, depthwiseFilterGrad, depthwiseInputGrad } from './conv-backprop';
+import { conv2dFilterGrad, conv2dInputGrad, depthwiseFilterGrad, depthwiseInputGrad } from '.';
 import { convReference } from './conv-reference';
 import { engineRunner } from './runner';
 

@@ -312,6 +312,7 @@ export async function trainingStep(): Promise<Float32Array[]> {
   return values;
 }
 
+/** max |got − want| / max(1, max |want|): the error measure of the conformance suite. */
 export function maxScaledError(got: Float32Array, want: Float32Array): number {
   let scale = 1;
   for (const v of want) scale = Math.max(scale, Math.abs(v));

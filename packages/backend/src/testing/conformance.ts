@@ -10,7 +10,13 @@ import {
   trainingStep,
 } from './conformance-cases';
 
-export { type ConformanceCase, conformanceCases } from './conformance-cases';
+export {
+  type ConformanceCase,
+  conformanceCases,
+  evaluate as evaluateConformanceCase,
+  maxScaledError,
+  trainingStep as conformanceTrainingStep,
+} from './conformance-cases';
 
 export interface ConformanceOptions {
   /** Max |backend − cpu| / (1 + max |cpu|) per compared tensor. Default `1e-3`. */

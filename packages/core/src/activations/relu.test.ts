@@ -1,7 +1,6 @@
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { tensor } from '@tensorflow/tfjs-core';
 import { it } from 'vitest';
-import { expectClose } from '../testing/assert';
 import { testLayer } from '../testing/test-layer';
 import { ReLU } from './relu';
 

@@ -1,8 +1,7 @@
 import { Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { mean } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { expectClose } from '../testing/assert';
 import { testLayer } from '../testing/test-layer';
 import { AdaptiveAvgPool2d, GlobalAvgPool2d } from './adaptive-avg-pool2d';
 

@@ -1,10 +1,9 @@
 import { Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { add, zeros } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { ReLU } from '../activations/relu';
 import { coreModules } from '../registry';
-import { expectClose } from '../testing/assert';
 import { testLayer } from '../testing/test-layer';
 import { Conv2d } from './conv2d';
 import { Residual } from './residual';

@@ -1,5 +1,5 @@
 import { Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import {
   add,
   dispose,
@@ -16,7 +16,6 @@ import {
   variableGrads,
 } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { expectClose } from '../testing/assert';
 import { refConv2d } from '../testing/reference';
 import { type GroupedConv2dOptions, groupedConv2d } from './conv2d';
 import { pair, resolvePads } from './padding';

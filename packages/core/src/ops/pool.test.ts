@@ -1,8 +1,7 @@
 import { Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { memory, type Tensor4D } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectClose } from '../testing/assert';
 import { refAdaptiveAvg, refPool2d } from '../testing/reference';
 import { type Padding2d, pair, resolvePads } from './padding';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, poolPads } from './pool';

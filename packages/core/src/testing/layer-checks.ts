@@ -1,4 +1,5 @@
 import { Rng } from '@convkit/backend';
+import { maxAbsDiff } from '@convkit/backend/testing';
 import {
   add,
   dispose,
@@ -16,7 +17,6 @@ import {
 import { expect } from 'vitest';
 import type { Module, ModuleConfig } from '../module';
 import { valueAndGrads } from '../step';
-import { maxAbsDiff } from './assert';
 
 /** What `testLayer` checks a layer against. */
 export interface TestLayerSpec {

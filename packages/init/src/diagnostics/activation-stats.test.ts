@@ -6,9 +6,8 @@ import { calculateGain } from '../gain';
 import { kaimingNormal } from '../initializers/kaiming';
 import { normal } from '../initializers/normal';
 import { xavierNormal } from '../initializers/xavier';
-import { moments } from '../test-utils';
+import { FakeLinear, FakeReLU, FakeSequential, mlp, sampleStats } from '../test-helpers';
 import { type ActivationStatsOptions, activationStats, type LayerStats } from './activation-stats';
-import { FakeLinear, FakeReLU, FakeSequential, mlp } from './test-modules';
 
 const WIDTH = 64;
 const DEPTH = 10;
@@ -90,8 +89,8 @@ describeEachBackend('activationStats', () => {
     const z = matMul(x, w);
     const y = relu(z);
     const [zd, yd] = await Promise.all([z.data(), y.data()]);
-    const zm = moments(zd);
-    const ym = moments(yd);
+    const zm = sampleStats(zd);
+    const ym = sampleStats(yd);
     const zeros = yd.filter((v) => v === 0).length / y.size;
     const [lin, act] = await activationStats(model, x);
     expect(lin.mean).toBeCloseTo(zm.mean, 4);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draw, useCpu } from '../test-utils';
+import { draw, useCpu } from '../test-helpers';
 import { constant, ones, zeros } from './constant';
 
 useCpu();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calculateGain, type Nonlinearity } from '../gain';
-import { draw, moments, useCpu } from '../test-utils';
+import { draw, sampleStats, useCpu } from '../test-helpers';
 import { type FanMode, kaimingNormal, kaimingUniform } from './kaiming';
 
 useCpu();
@@ -26,7 +26,7 @@ describe('kaimingUniform / kaimingNormal', () => {
       const label = `${mode} ${c.nonlinearity ?? 'default'} a=${c.a ?? 0}`;
 
       it(`uniform ${label}: std = gain/√fan, |w| <= √3·std`, () => {
-        const m = moments(draw(() => kaimingUniform(SHAPE, 21, { ...c, mode })).data);
+        const m = sampleStats(draw(() => kaimingUniform(SHAPE, 21, { ...c, mode })).data);
         expect(Math.abs(m.std / std - 1)).toBeLessThan(0.02);
         const bound = Math.sqrt(3) * std;
         expect(Math.max(-m.min, m.max)).toBeLessThanOrEqual(bound * (1 + 1e-6));
@@ -34,7 +34,7 @@ describe('kaimingUniform / kaimingNormal', () => {
       });
 
       it(`normal ${label}: std = gain/√fan`, () => {
-        const m = moments(draw(() => kaimingNormal(SHAPE, 22, { ...c, mode })).data);
+        const m = sampleStats(draw(() => kaimingNormal(SHAPE, 22, { ...c, mode })).data);
         expect(Math.abs(m.std / std - 1)).toBeLessThan(0.02);
         expect(Math.abs(m.mean)).toBeLessThan(0.02 * std);
       });
@@ -42,18 +42,20 @@ describe('kaimingUniform / kaimingNormal', () => {
   }
 
   it('defaults to PyTorch: a = 0, fanIn, leakyRelu → std = √(2/fanIn)', () => {
-    const m = moments(draw(() => kaimingNormal([512, 256], 3)).data);
+    const m = sampleStats(draw(() => kaimingNormal([512, 256], 3)).data);
     expect(Math.abs(m.std / Math.sqrt(2 / 512) - 1)).toBeLessThan(0.02);
   });
 
   it('with a = √5 (the Conv2d/Linear default) has bound 1/√fanIn', () => {
-    const m = moments(draw(() => kaimingUniform([3, 3, 16, 32], 4, { a: Math.sqrt(5) })).data);
+    const m = sampleStats(draw(() => kaimingUniform([3, 3, 16, 32], 4, { a: Math.sqrt(5) })).data);
     expect(Math.max(-m.min, m.max)).toBeLessThanOrEqual(1 / 12);
     expect(Math.max(-m.min, m.max)).toBeGreaterThan(0.999 / 12);
   });
 
   it('uses explicit fans when given (depthwise kernel)', () => {
-    const m = moments(draw(() => kaimingNormal([3, 3, 2048, 1], 5, { fans: { fanIn: 9, fanOut: 9 } })).data);
+    const m = sampleStats(
+      draw(() => kaimingNormal([3, 3, 2048, 1], 5, { fans: { fanIn: 9, fanOut: 9 } })).data,
+    );
     expect(Math.abs(m.std / (Math.SQRT2 / 3) - 1)).toBeLessThan(0.02);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draw, moments, useCpu } from '../test-utils';
+import { draw, sampleStats, useCpu } from '../test-helpers';
 import { normal } from './normal';
 
 useCpu();
@@ -9,13 +9,13 @@ describe('normal', () => {
     const { data, shape, dtype } = draw(() => normal([200, 500], 1, { mean: 3, std: 0.5 }));
     expect(shape).toEqual([200, 500]);
     expect(dtype).toBe('float32');
-    const m = moments(data);
+    const m = sampleStats(data);
     expect(Math.abs(m.mean - 3)).toBeLessThan(0.01);
     expect(Math.abs(m.std / 0.5 - 1)).toBeLessThan(0.01);
   });
 
   it('defaults to N(0, 1)', () => {
-    const m = moments(draw(() => normal([100_000], 2)).data);
+    const m = sampleStats(draw(() => normal([100_000], 2)).data);
     expect(Math.abs(m.mean)).toBeLessThan(0.02);
     expect(Math.abs(m.std - 1)).toBeLessThan(0.01);
   });

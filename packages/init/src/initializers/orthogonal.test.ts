@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draw, moments, useCpu } from '../test-utils';
+import { draw, sampleStats, useCpu } from '../test-helpers';
 import { orthogonal } from './orthogonal';
 
 useCpu();
@@ -43,7 +43,7 @@ describe('orthogonal', () => {
   it('draws Haar-like matrices: entries of a square Q have std 1/√n', () => {
     const { data } = draw(() => orthogonal([128, 128], 9));
     expect(orthogonalityError(data, 128, 128, 1)).toBeLessThan(1e-5);
-    const m = moments(data);
+    const m = sampleStats(data);
     expect(Math.abs(m.std * Math.sqrt(128) - 1)).toBeLessThan(0.02);
     expect(Math.abs(m.mean)).toBeLessThan(0.01);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draw, moments, useCpu } from '../test-utils';
+import { draw, sampleStats, useCpu } from '../test-helpers';
 import { type TruncatedNormalOptions, truncatedNormal } from './truncated-normal';
 
 useCpu();
@@ -57,7 +57,7 @@ describe('truncatedNormal', () => {
     it(`matches the truncated-normal law for ${label(opts)}`, () => {
       const { mean = 0, std = 1, a = -2, b = 2 } = opts;
       const { data } = draw(() => truncatedNormal([50_000], 7, opts));
-      const m = moments(data);
+      const m = sampleStats(data);
       expect(m.min).toBeGreaterThanOrEqual(Math.fround(a));
       expect(m.max).toBeLessThanOrEqual(Math.fround(b));
       const want = truncatedMoments(mean, std, a, b);
@@ -76,9 +76,9 @@ describe('truncatedNormal', () => {
   }
 
   it('cuts in absolute units: std 0.02 with the default a = -2, b = 2 cuts nothing', () => {
-    const m = moments(draw(() => truncatedNormal([50_000], 8, { std: 0.02 })).data);
+    const m = sampleStats(draw(() => truncatedNormal([50_000], 8, { std: 0.02 })).data);
     expect(Math.abs(m.std / 0.02 - 1)).toBeLessThan(0.02);
-    const cut = moments(draw(() => truncatedNormal([50_000], 8, { std: 0.02, a: -0.04, b: 0.04 })).data);
+    const cut = sampleStats(draw(() => truncatedNormal([50_000], 8, { std: 0.02, a: -0.04, b: 0.04 })).data);
     expect(cut.max).toBeLessThanOrEqual(Math.fround(0.04));
     expect(Math.abs(cut.std / (0.02 * 0.8796) - 1)).toBeLessThan(0.02);
   });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { draw, moments, useCpu } from '../test-utils';
+import { draw, sampleStats, useCpu } from '../test-helpers';
 import { uniform } from './uniform';
 
 useCpu();
 
 describe('uniform', () => {
   it('draws U(low, high)', () => {
-    const m = moments(draw(() => uniform([100_000], 1, { low: -1, high: 3 })).data);
+    const m = sampleStats(draw(() => uniform([100_000], 1, { low: -1, high: 3 })).data);
     expect(m.min).toBeGreaterThanOrEqual(-1);
     expect(m.max).toBeLessThanOrEqual(3);
     expect(m.min).toBeLessThan(-0.99);
@@ -17,7 +17,7 @@ describe('uniform', () => {
   });
 
   it('defaults to U(0, 1)', () => {
-    const m = moments(draw(() => uniform([10_000], 3)).data);
+    const m = sampleStats(draw(() => uniform([10_000], 3)).data);
     expect(m.min).toBeGreaterThanOrEqual(0);
     expect(m.max).toBeLessThanOrEqual(1);
     expect(Math.abs(m.mean - 0.5)).toBeLessThan(0.02);

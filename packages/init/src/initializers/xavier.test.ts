@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draw, moments, useCpu } from '../test-utils';
+import { draw, sampleStats, useCpu } from '../test-helpers';
 import { xavierNormal, xavierUniform } from './xavier';
 
 useCpu();
@@ -17,7 +17,7 @@ describe('xavierUniform / xavierNormal', () => {
       const std = gain * Math.sqrt(2 / (fanIn + fanOut));
 
       it(`uniform [${shape}] gain ${gain.toFixed(3)}: std = gain·√(2/(fanIn+fanOut)), |w| <= √3·std`, () => {
-        const m = moments(draw(() => xavierUniform(shape, 11, { gain })).data);
+        const m = sampleStats(draw(() => xavierUniform(shape, 11, { gain })).data);
         expect(Math.abs(m.std / std - 1)).toBeLessThan(0.02);
         expect(Math.abs(m.mean)).toBeLessThan(0.02 * std);
         const bound = Math.sqrt(3) * std;
@@ -26,7 +26,7 @@ describe('xavierUniform / xavierNormal', () => {
       });
 
       it(`normal [${shape}] gain ${gain.toFixed(3)}: std = gain·√(2/(fanIn+fanOut))`, () => {
-        const m = moments(draw(() => xavierNormal(shape, 12, { gain })).data);
+        const m = sampleStats(draw(() => xavierNormal(shape, 12, { gain })).data);
         expect(Math.abs(m.std / std - 1)).toBeLessThan(0.02);
         expect(Math.abs(m.mean)).toBeLessThan(0.02 * std);
       });
@@ -34,7 +34,9 @@ describe('xavierUniform / xavierNormal', () => {
   }
 
   it('uses explicit fans when given', () => {
-    const m = moments(draw(() => xavierNormal([3, 3, 1, 4096], 5, { fans: { fanIn: 9, fanOut: 9 } })).data);
+    const m = sampleStats(
+      draw(() => xavierNormal([3, 3, 1, 4096], 5, { fans: { fanIn: 9, fanOut: 9 } })).data,
+    );
     expect(Math.abs(m.std / Math.sqrt(2 / 18) - 1)).toBeLessThan(0.02);
   });
 

@@ -78,8 +78,9 @@ function trailing(p: Tensor, x: Tensor): boolean {
  *   dx = (g − mean(g) − x̂·mean(g·x̂)) / sqrt(var + eps),  g = dy·weight
  *   dweight = Σ dy·x̂,  dbias = Σ dy
  *
- * The same values as `normalize` in `moments.ts` (statistics by the corrected two-pass algorithm),
- * in 2 kernel launches forward and 3 backward. Returns `null` when the backend lacks the kernels, x is
+ * The same values as `composedNormalize` in `moments.ts` (statistics by the corrected two-pass
+ * algorithm), from the kernels `NormMoments` and `NormApply` forward and `NormInputGrad` and
+ * `NormParamGrad` backward (@convkit/backend). `normalize` calls it when `fused` is on. Returns `null` when the backend lacks the kernels, x is
  * not float32, the axes have no [P, R, Q, T] layout, or the parameters are not a trailing block of x.
  * `options.view` overrides the layout `normView` derives (callers that need Q to be the channels).
  *
@@ -130,8 +131,8 @@ export function fusedNormalize(
 }
 
 /**
- * Evaluation-mode normalization with given per-channel statistics (running mean and variance), in one
- * fused kernel launch where the composed ops (`normalizeWith`) take 4 to 6:
+ * Evaluation-mode normalization with given per-channel statistics (running mean and variance), in the
+ * one fused kernel `NormApplyRunning` instead of the composed ops of `normalizeWith`:
  *
  *   y = (x − mean) / sqrt(variance + eps) · weight + bias   (per channel, the last axis)
  *   dx = dy · weight / sqrt(variance + eps),  dweight = Σ dy·x̂,  dbias = Σ dy

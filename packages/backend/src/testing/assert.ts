@@ -9,28 +9,28 @@ export interface Tolerance {
 }
 
 /**
- * Rejects unless `actual` has `expected`'s shape (when a tensor) and every element satisfies
- * `|a - e| <= atol + rtol·|e|`; the message names the worst element. NaN never matches.
- * Reads with `data()` (webgpu in Node cannot `dataSync`).
+ * Rejects unless `actual` has `expected`'s shape (when both are tensors) and length, and every element
+ * satisfies `|a - e| <= atol + rtol·|e|`; the message names the worst element. NaN never matches.
+ * Reads tensors with `data()` (webgpu in Node cannot `dataSync`); plain arrays are compared as they are
+ * (`{ rtol: 0, atol: tol }` is a max-abs-difference bound).
  *
  * @example
  * await expectClose(layer.call(x), golden.y, { rtol: 1e-4 }, 'Conv2d forward');
  */
 export async function expectClose(
-  actual: Tensor,
+  actual: Tensor | ArrayLike<number>,
   expected: Tensor | ArrayLike<number>,
   tolerance: Tolerance = {},
   what = 'tensor',
 ): Promise<void> {
   const rtol = tolerance.rtol ?? 1e-5;
   const atol = tolerance.atol ?? 1e-6;
-  if (!Array.isArray(expected) && 'shape' in expected) {
+  if (isTensor(actual) && isTensor(expected)) {
     const same = actual.rank === expected.rank && actual.shape.every((d, i) => d === expected.shape[i]);
     if (!same) throw new Error(`${what}: shape [${actual.shape}] != expected [${expected.shape}]`);
   }
-  const a = await actual.data();
-  const e =
-    !Array.isArray(expected) && 'data' in expected ? await expected.data() : (expected as ArrayLike<number>);
+  const a = isTensor(actual) ? await actual.data() : actual;
+  const e = isTensor(expected) ? await expected.data() : expected;
   if (a.length !== e.length) throw new Error(`${what}: ${a.length} elements != expected ${e.length}`);
   let worst = -1;
   let worstExcess = 0;
@@ -47,6 +47,10 @@ export async function expectClose(
       `${what}: element ${worst} is ${a[worst]}, expected ${e[worst]} (|diff| ${Math.abs(a[worst] - e[worst]).toExponential(2)} > atol ${atol} + rtol ${rtol}·|e|)`,
     );
   }
+}
+
+function isTensor(t: Tensor | ArrayLike<number>): t is Tensor {
+  return !Array.isArray(t) && typeof (t as Tensor).dataId === 'object' && 'shape' in t;
 }
 
 /** Largest `|a - e|` over all elements (Infinity on NaN). */

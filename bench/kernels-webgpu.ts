@@ -1,12 +1,28 @@
 // On a machine with a GPU: convkit's conformance cases on webgpu against cpu, then tfjs's webgpu conv
 // backprop kernels against convkit's forward-conv formulation. Run:
-//   pnpm exec tsx packages/backend/bench-webgpu.ts
+//   pnpm --filter @convkit/bench exec tsx kernels-webgpu.ts
 // Env: BENCH_SMALL=1 (batch 1, for software WebGPU), BENCH_ONLY=1 (timings only), CONFORMANCE_ONLY=1.
 // On a bare GPU box without node_modules: bundle it with
-//   esbuild packages/backend/bench-webgpu.ts --bundle --platform=node --format=esm --external:webgpu
+//   esbuild bench/kernels-webgpu.ts --bundle --platform=node --format=esm --external:webgpu
 //     --banner:js="import { createRequire as __bundleRequire } from 'module'; const require = __bundleRequire(import.meta.url);"
 // and ship node, the bundle and node_modules/webgpu/{package.json,index.js,dist/linux-x64/dawn.node}
 // (plus libvulkan1 and libglvnd for NVIDIA's Vulkan ICD).
+
+import {
+  conv2DBackpropFilterKernel,
+  conv2DBackpropInputKernel,
+  depthwiseConv2dNativeBackpropFilterKernel,
+  depthwiseConv2dNativeBackpropInputKernel,
+  formatReport,
+  initBackend,
+  Rng,
+} from '@convkit/backend';
+import {
+  conformanceCases,
+  conformanceTrainingStep,
+  evaluateConformanceCase,
+  maxScaledError,
+} from '@convkit/backend/testing';
 import {
   engine,
   getKernel,
@@ -16,15 +32,6 @@ import {
   type Tensor,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
-import { formatReport, initBackend } from './src/init-backend';
-import {
-  conv2DBackpropFilterKernel,
-  conv2DBackpropInputKernel,
-  depthwiseConv2dNativeBackpropFilterKernel,
-  depthwiseConv2dNativeBackpropInputKernel,
-} from './src/kernels';
-import { Rng } from './src/random';
-import { conformanceCases, evaluate, maxScaledError, trainingStep } from './src/testing/conformance-cases';
 
 // Capture tfjs's own webgpu kernels before initBackend replaces some of them with convkit's.
 const dawn = await import('webgpu');
@@ -53,8 +60,8 @@ async function compare(name: string, f: () => Promise<Float32Array[]>) {
   console.log(`${err < 1e-3 ? 'ok  ' : 'FAIL'} ${err.toExponential(2)}  ${name}`);
 }
 if (!process.env.BENCH_ONLY) {
-  for (const [k, c] of conformanceCases.entries()) await compare(c.name, () => evaluate(c, k));
-  await compare('training step', trainingStep);
+  for (const [k, c] of conformanceCases.entries()) await compare(c.name, () => evaluateConformanceCase(c, k));
+  await compare('training step', conformanceTrainingStep);
   console.log(`worst scaled error vs cpu: ${worst.toExponential(2)}`);
   if (process.env.CONFORMANCE_ONLY) process.exit(worst < 1e-3 ? 0 : 1);
 }

@@ -1,6 +1,6 @@
 import { memory, type Tensor } from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
-import { gradCheck } from './gradcheck';
+import { gradCheck } from './gradients/gradcheck';
 
 /**
  * Test helper: `gradCheck(f, xs)` within `tol` (default 1e-2, relative to 1 + max |gradient|) and no

@@ -11,7 +11,6 @@ import {
   sub,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { fusedNormalize } from './fused';
 import { meanOver } from './reduce';
 
 /** Mean and biased variance of a tensor over some axes (kept as size-1 dimensions). */
@@ -56,23 +55,19 @@ export function moments(x: Tensor, axes: number[]): Moments {
   };
 }
 
-/** Options of {@link normalize}. */
-export interface NormalizeOptions {
+/** Options of {@link composedNormalize}. */
+export interface ComposedNormalizeOptions {
   /** Scale, broadcast against x's trailing axes (e.g. [C], [H, W, C], or [G, C/G] for grouped input). */
   weight?: Tensor;
   /** Shift, same shape as `weight`. */
   bias?: Tensor;
   /** Receives the batch statistics (keepDims shapes) and their count; must not keep references. */
   onStats?: (mean: Tensor, variance: Tensor, count: number) => void;
-  /**
-   * Use the backend's fused kernels when it has them (webgpu; see `fused.ts`) and no `onStats` is
-   * given (default true). Same values in 5 GPU launches per training step instead of 29 to 44.
-   */
-  fused?: boolean;
 }
 
 /**
- * Normalizes `x` over `axes` and applies the affine step, as one op with a closed-form gradient:
+ * `normalize`'s composed path (tfjs ops, every backend): normalizes `x` over `axes` and applies the
+ * affine step, as one op with a closed-form gradient:
  *
  *   x̂ = (x − mean) / sqrt(var + eps)   (biased var),   y = x̂·weight + bias
  *   dx = (g − mean(g) − x̂·mean(g·x̂)) / sqrt(var + eps),   g = dy·weight
@@ -84,17 +79,15 @@ export interface NormalizeOptions {
  * reductions serve dx, dweight and dbias alike. Statistics are computed off the gradient tape.
  *
  * @example
- * const y = normalize(x, [0, 1, 2], 1e-5, { weight, bias }); // BatchNorm2d in training
+ * const y = composedNormalize(x, [0, 1, 2], 1e-5, { weight, bias }); // BatchNorm2d in training
  */
-export function normalize(x: Tensor, axes: number[], eps: number, options: NormalizeOptions = {}): Tensor {
+export function composedNormalize(
+  x: Tensor,
+  axes: number[],
+  eps: number,
+  options: ComposedNormalizeOptions = {},
+): Tensor {
   const { weight, bias, onStats } = options;
-  if ((options.fused ?? true) && !onStats) {
-    const fused = fusedNormalize(x, axes, eps, { weight, bias });
-    if (fused) {
-      fused.stats.dispose();
-      return fused.y;
-    }
-  }
   const params = [weight, bias].filter((p): p is Tensor => p !== undefined);
   const paramAxes = (weight ?? bias) ? broadcastAxes(x.shape, (weight ?? bias)?.shape ?? []) : [];
   const sameAxes = sameSet(

@@ -1,7 +1,8 @@
 // Times convkit's conv-backprop and MaxPoolGrad kernels against the tfjs kernels they replace, on wasm
-// and cpu, and checks they agree. Run: pnpm exec tsx packages/backend/bench-kernels.ts   (about a minute)
+// and cpu, and checks they agree. Run: pnpm --filter @convkit/bench exec tsx kernels.ts   (about a minute)
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { cpuKernels, Rng, wasmKernels } from '@convkit/backend';
 import {
   engine,
   getKernel,
@@ -12,8 +13,6 @@ import {
   type Tensor,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
-import { cpuKernels, wasmKernels } from './src/kernels';
-import { Rng } from './src/random';
 
 await setBackend('wasm');
 const rng = new Rng(1);

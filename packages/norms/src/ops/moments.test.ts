@@ -1,6 +1,5 @@
 import { Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
-import { expectClose } from '@convkit/core/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import {
   add,
   dispose,
@@ -16,7 +15,8 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { moments, normalize } from './moments';
+import { moments } from './moments';
+import { normalize } from './normalize';
 
 /** Float64 reference: per-channel mean, biased variance and standardized values of [rows, C] data. */
 function reference(values: Float32Array, channels: number, eps: number) {

@@ -1,6 +1,5 @@
 import { Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
-import { expectClose } from '@convkit/core/testing';
+import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { dispose, mean, memory, tidy } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { meanOver } from './reduce';

@@ -1,7 +1,7 @@
 // Test helpers: PyTorch golden cases (fixtures/golden.json). Imports vitest: use from test files only.
 import { readFileSync } from 'node:fs';
+import { expectClose } from '@convkit/backend/testing';
 import type { Module } from '@convkit/core';
-import { expectClose } from '@convkit/core/testing';
 import {
   dispose,
   grad,
@@ -25,7 +25,7 @@ import { LayerNorm, LayerNorm2d } from './layer-norm';
 type Floats = number[];
 
 /** One case of fixtures/golden.json (see fixtures/make_fixtures.py). */
-export interface GoldenCase {
+export interface NormGoldenCase {
   name: string;
   layer: 'BatchNorm1d' | 'BatchNorm2d' | 'LayerNorm' | 'LayerNorm2d' | 'InstanceNorm2d' | 'GroupNorm';
   options: Record<string, unknown>;
@@ -40,13 +40,13 @@ export interface GoldenCase {
 }
 
 const golden = JSON.parse(readFileSync(new URL('../fixtures/golden.json', import.meta.url), 'utf8')) as {
-  cases: GoldenCase[];
+  cases: NormGoldenCase[];
 };
 
 const classes = { BatchNorm1d, BatchNorm2d, LayerNorm, LayerNorm2d, InstanceNorm2d, GroupNorm };
 
 /** The golden cases of the given layer classes. */
-export function goldenCases(...layers: GoldenCase['layer'][]): GoldenCase[] {
+export function goldenCases(...layers: NormGoldenCase['layer'][]): NormGoldenCase[] {
   return golden.cases.filter((c) => layers.includes(c.layer));
 }
 
@@ -58,7 +58,7 @@ type Norm = Module & { weight?: Variable; bias?: Variable; runningMean?: Variabl
  * Tolerances: |a − e| ≤ atol·max|e| + rtol·|e| per tensor (relative to the tensor's scale). The goldens are
  * PyTorch in float64 on float32 inputs, i.e. the exact answers, so they hold for large-mean inputs too.
  */
-export function itMatchesTorch(c: GoldenCase, tol: { rtol: number; atol: number }): void {
+export function itMatchesTorch(c: NormGoldenCase, tol: { rtol: number; atol: number }): void {
   const t = tol;
   it(`matches PyTorch: ${c.name}`, async () => {
     const before = memory().numTensors;
