@@ -2,9 +2,8 @@
 // and reduced options its entry declares in `test` (e.g. widthMultiplier 1/16; the registry README table
 // and params.test.ts check the full-size figures). A new zoo entry gets all of this for free.
 import { Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, maxAbsDiff } from '@convkit/backend/testing';
 import { valueAndGrads } from '@convkit/core';
-import { maxAbsDiff } from '@convkit/core/testing';
 import { dispose, memory, mul, sum, type Tensor } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createModel, listModels, modelRegistry } from './index';

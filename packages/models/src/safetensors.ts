@@ -161,12 +161,13 @@ export class SafetensorsFile {
     const buffer = this.bytes.buffer;
     const aligned = (k: number) => at % k === 0;
     const raw = this.bytes.subarray(byteOffset, byteOffset + byteLength);
+    // Unaligned data is copied (`new Uint8Array(raw)`; a Node Buffer's `slice` would not copy).
     const data = new DataView(buffer, at, byteLength);
     switch (dtype) {
       case 'F32':
-        return aligned(4) ? new Float32Array(buffer, at, n) : new Float32Array(raw.slice().buffer);
+        return aligned(4) ? new Float32Array(buffer, at, n) : new Float32Array(new Uint8Array(raw).buffer);
       case 'I32':
-        return aligned(4) ? new Int32Array(buffer, at, n) : new Int32Array(raw.slice().buffer);
+        return aligned(4) ? new Int32Array(buffer, at, n) : new Int32Array(new Uint8Array(raw).buffer);
       case 'F64':
         return Float32Array.from({ length: n }, (_, i) => data.getFloat64(8 * i, true));
       case 'F16':

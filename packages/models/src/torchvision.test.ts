@@ -5,8 +5,7 @@
 // tensors back. With CONVKIT_TORCHVISION_DIR set (make_fixtures.py --full DIR), the full-size models too.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeEachBackend } from '@convkit/backend/testing';
-import { maxAbsDiff } from '@convkit/core/testing';
+import { describeEachBackend, maxAbsDiff } from '@convkit/backend/testing';
 import { dispose, memory, type Tensor, tidy, transpose } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createModel } from './index';
