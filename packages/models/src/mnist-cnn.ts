@@ -158,6 +158,7 @@ export const MNIST_CNN: ModelFamily = {
       name: 'mnist_cnn',
       create: mnistCnn,
       cfg: { ...MNIST, params: 11_274, macs: 791_840, paper: PAPERS.lenet },
+      test: { widthUnit: 1 / 8 },
     },
   ],
 };

@@ -7,14 +7,15 @@
 //   multiplier m whenever every layer width is an exact multiple of m (conv weights scale with m², biases,
 //   norms and the first conv with m, the classifier's bias not at all): they are counted on real modules at
 //   m = u, 2u, 3u (widths 1, 2, 3 × the narrowest), checked on a 4th point, and extrapolated to m = 1 exactly.
-//   ResNeXt-50 32×4d needs 32 groups of 4 channels, so its smallest exact widths are m = 1/4: it is built at
-//   full size for the parameter count, and its MACs are checked through torchvision.json and the grouped
-//   bottleneck's MAC count on the torchvision fixture (torchvision.test.ts).
+//   The narrowest exact widths are the entry's `test.widthUnit` (default 1/64). ResNeXt-50 32×4d needs 32
+//   groups of 4 channels, so its unit is 1/4: it is built at full size for the parameter count, and its MACs
+//   are checked through torchvision.json and the grouped bottleneck's MAC count on the torchvision fixture
+//   (torchvision.test.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@convkit/backend';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createModel, listModels, modelInfo } from './index';
+import { createModel, listModels, modelInfo, modelRegistry } from './index';
 import { summary } from './summary';
 
 const torchvision: Record<string, { params: number; macs: number }> = JSON.parse(
@@ -38,13 +39,14 @@ function quadratic(a: number, b: number, c: number, x: number): number {
   return (a * (x - 2) * (x - 3)) / 2 - b * (x - 1) * (x - 3) + (c * (x - 1) * (x - 2)) / 2;
 }
 
-/** The narrowest width multiplier that keeps every width of `name` an integer (widths 64·k, 16·k or 8·k). */
-const unit = (name: string) =>
-  name === 'mnist_cnn' ? 8 / 64 : /^resnet(20|56)_/.test(name) ? 4 / 64 : 1 / 64;
+/** The narrowest width multiplier that keeps every width of `name` a whole number. */
+const unit = (name: string) => modelRegistry.get(name).test?.widthUnit ?? 1 / 64;
 
 const SMALL = listModels().filter((n) => modelInfo(n).params < 1_000_000);
 const BUILT = [...SMALL, 'resnet18'];
-const EXTRAPOLATED = listModels().filter((n) => !BUILT.includes(n) && n !== 'resnext50_32x4d');
+/** Models whose narrowest exact widths are still wide (ResNeXt's 32 groups): counted at full size. */
+const WIDE = listModels().filter((n) => !BUILT.includes(n) && unit(n) > 1 / 16);
+const EXTRAPOLATED = listModels().filter((n) => !BUILT.includes(n) && !WIDE.includes(n));
 
 describe('parameter counts and MACs', () => {
   beforeAll(async () => {
@@ -75,11 +77,13 @@ describe('parameter counts and MACs', () => {
     });
   }
 
-  it('resnext50_32x4d: the full-size module has the declared parameter count', () => {
-    const model = createModel('resnext50_32x4d', { rng: 0 });
-    expect(model.numParameters()).toBe(modelInfo('resnext50_32x4d').params);
-    model.dispose();
-  });
+  for (const name of WIDE) {
+    it(`${name}: the full-size module has the declared parameter count`, () => {
+      const model = createModel(name, { rng: 0 });
+      expect(model.numParameters()).toBe(modelInfo(name).params);
+      model.dispose();
+    });
+  }
 
   for (const name of EXTRAPOLATED) {
     it(`${name}: the declared parameters and MACs, extrapolated exactly from modules at widths ×1, ×2, ×3 of the narrowest`, () => {

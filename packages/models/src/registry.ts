@@ -33,6 +33,11 @@ export interface ModelTestCfg {
   inputSize?: [number, number, number];
   /** Options that shrink the model for the test, e.g. `{ widthMultiplier: 1 / 16 }`. */
   options?: Record<string, unknown>;
+  /**
+   * The smallest `widthMultiplier` at which every layer width is a whole number (default 1/64, for widths
+   * that are multiples of 64): params.test.ts counts the model at 1, 2, 3 and 4 times it.
+   */
+  widthUnit?: number;
 }
 
 /** One named model of the zoo: a factory and its declared configuration. */

@@ -318,6 +318,8 @@ const IMAGENET_TEST: ModelTestCfg = { inputSize: [32, 32, 3], options: { widthMu
 /** The small-stem ResNets keep the input's resolution in the first stage: test them at 8×8. */
 const CIFAR_TEST: ModelTestCfg = { inputSize: [8, 8, 3], options: { widthMultiplier: 1 / 16 } };
 const MNIST_TEST: ModelTestCfg = { inputSize: [8, 8, 1], options: { widthMultiplier: 1 / 16 } };
+/** He et al.'s CIFAR ResNets: widths 16, 32, 64. */
+const PAPER_TEST: ModelTestCfg = { ...CIFAR_TEST, options: { widthMultiplier: 1 / 4 }, widthUnit: 1 / 16 };
 const entry = (
   name: string,
   create: (o?: ResNetOptions) => ResNet,
@@ -354,7 +356,11 @@ export const RESNET: ModelFamily = {
       resnext50_32x4d,
       imagenet(25_028_904, 4_230_479_872, 'resnext50_32x4d', PAPERS.resnext),
       // 32 groups of 4 need widths of 128 channels: the test keeps 2 groups (still a grouped conv).
-      { inputSize: [32, 32, 3], options: { widthMultiplier: 1 / 16, widthPerGroup: 32, groups: 2 } },
+      {
+        inputSize: [32, 32, 3],
+        options: { widthMultiplier: 1 / 16, widthPerGroup: 32, groups: 2 },
+        widthUnit: 1 / 4,
+      },
     ),
     entry(
       'wide_resnet50_2',
@@ -364,18 +370,12 @@ export const RESNET: ModelFamily = {
     entry('resnet18_cifar', resnet18_cifar, cifar(11_173_962, 555_422_720)),
     entry('resnet34_cifar', resnet34_cifar, cifar(21_282_122, 1_159_402_496)),
     entry('resnet50_cifar', resnet50_cifar, cifar(23_520_842, 1_297_829_888)),
-    entry('resnet20_cifar', resnet20_cifar, cifar(272_474, 40_813_184), {
-      ...CIFAR_TEST,
-      options: { widthMultiplier: 1 / 4 },
-    }),
-    entry('resnet56_cifar', resnet56_cifar, cifar(855_770, 125_747_840), {
-      ...CIFAR_TEST,
-      options: { widthMultiplier: 1 / 4 },
-    }),
+    entry('resnet20_cifar', resnet20_cifar, cifar(272_474, 40_813_184), PAPER_TEST),
+    entry('resnet56_cifar', resnet56_cifar, cifar(855_770, 125_747_840), PAPER_TEST),
     entry('resnet18_mnist', resnet18_mnist, mnist(11_172_810, 455_800_832), MNIST_TEST),
     entry('resnet20_mnist', resnet20_mnist, mnist(272_186, 31_021_952), {
-      ...MNIST_TEST,
-      options: { widthMultiplier: 1 / 4 },
+      ...PAPER_TEST,
+      inputSize: [8, 8, 1],
     }),
   ],
 };
