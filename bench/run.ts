@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { backends as registry } from '@convkit/backend';
-import { BACKENDS, type ChildResult, JOBS, type Job } from './src/cases';
+import { BACKENDS, type ChildResult, JOB_TIMEOUT_S, JOBS, type Job } from './src/cases';
 import { machineInfo, resultsMarkdown } from './src/report';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,7 +40,7 @@ for (const backend of backends) {
     const child = spawnSync(process.execPath, ['--import', 'tsx', 'child.ts', job, backend, out], {
       cwd: here,
       encoding: 'utf8',
-      timeout,
+      timeout: Math.max(timeout, 1000 * (JOB_TIMEOUT_S[job] ?? 0)),
       maxBuffer: 16 << 20,
     });
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);

@@ -7,10 +7,13 @@ import {
   CASES,
   type ChildResult,
   CONV,
+  MODEL_INPUTS,
+  MODEL_ROUNDS,
   NORM_CASES,
   NORM_INPUT,
   TRAIN_BATCH,
 } from './cases';
+import { modelTable } from './model-report';
 import { blockTable, fusedTable, normTable } from './norm-report';
 import { cell, cellText, markdownTable, ratioText } from './table';
 
@@ -73,7 +76,10 @@ export function resultsMarkdown(
   machine: Machine,
 ): string {
   const details = results
-    .filter((r) => r.error !== undefined || r.job === 'convkit' || r.job === 'tfjs-layers+kernels')
+    .filter(
+      (r) =>
+        r.error !== undefined || r.job === 'convkit' || r.job === 'tfjs-layers+kernels' || r.job === 'models',
+    )
     .map(
       (r) =>
         `- ${r.job} on ${r.backend}: ${r.error === undefined ? r.detail : `could not start: ${r.error}`}`,
@@ -119,6 +125,13 @@ export function resultsMarkdown(
     `  normalize, random erasing p 0.25; CIFAR-10 / Fashion-MNIST statistics) on ${AUGMENT_BATCH} random images in`,
     `  [0, 1]; train step: forward, cross-entropy, backward and Adam of the example's CNN (for 32×32×3 with 3`,
     '  input channels and Linear 1024→10) on the same batch.',
+    `- Model inference: eval-mode forward passes of @convkit/models zoo models (random weights, seed 0) on a`,
+    `  batch of ${MODEL_INPUTS[0].input[0]} random images, next to the same torchvision model (torchvision's init) in PyTorch`,
+    "  on this machine (Debian's python3-torch, `torch.no_grad()`, its default threads; bench/torch/models_worker.py),",
+    `  timed in ${MODEL_ROUNDS} interleaved rounds — 3 runs of convkit then 3 of PyTorch (1 each when a run takes over 5 s)`,
+    '  — so that both see the same load; "convkit ÷ PyTorch" is the median of the per-round ratios of medians,',
+    "  each round in parentheses (< 1: convkit is faster). `resnet18_cifar` is torchvision's resnet18 with a",
+    '  3×3 stride-1 stem and no max-pool, 10 classes. "skipped: no PyTorch" when /usr/bin/python3 lacks torch.',
   ];
   if (software) {
     notes.push(
@@ -166,6 +179,10 @@ export function resultsMarkdown(
     augmentTable(results, backends),
     '',
     augmentTarget(results),
+    '',
+    '## Model inference next to PyTorch',
+    '',
+    modelTable(results, backends),
     '',
     '## Notes',
     '',
