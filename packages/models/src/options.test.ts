@@ -35,7 +35,7 @@ describe('model options', () => {
     const m = createModel('resnet18_cifar', { ...small, activation: 'gelu', dropRate: 0.2 });
     expect(modules(m).filter(([, x]) => x.className === 'ReLU')).toEqual([]);
     expect(modules(m).filter(([, x]) => x instanceof GELU).length).toBe(1 + 8);
-    expect((modules(m).find(([n]) => n === 'drop')?.[1] as Dropout).p).toBe(0.2);
+    expect((modules(m).find(([n]) => n === 'drop')?.[1] as Dropout | undefined)?.p).toBe(0.2);
     const vgg = createModel('vgg13', { widthMultiplier: 1 / 32, dropRate: 0.1, rng: 0 });
     const drops = modules(vgg).filter(([, x]) => x instanceof Dropout) as [string, Dropout][];
     expect(drops.map(([n, d]) => [n, d.p])).toEqual([
