@@ -3,14 +3,14 @@
 //   pnpm bench                                                # from the repository root
 //   tsx run.ts --backends cpu,wasm --jobs norms --no-write    # a subset, without touching RESULTS.md
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { backends as registry } from '@convkit/backend';
 import { BACKENDS, type ChildResult, JOB_TIMEOUT_S, JOBS, type Job } from './src/cases';
-import { machineInfo, resultsMarkdown } from './src/report';
+import { machineInfo, resultsMarkdown, withHandWritten } from './src/report';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -67,6 +67,8 @@ const machine = { ...machineInfo(loadAtStart), seconds: (performance.now() - sta
 const markdown = resultsMarkdown(results, backends, machine);
 console.log(`\n${markdown}`);
 if (!values['no-write']) {
-  writeFileSync(join(here, 'RESULTS.md'), markdown);
+  const file = join(here, 'RESULTS.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  writeFileSync(file, withHandWritten(markdown, previous));
   console.log('written to bench/RESULTS.md');
 }

@@ -190,3 +190,16 @@ export function resultsMarkdown(
     '',
   ].join('\n');
 }
+
+/** The line after which RESULTS.md is written by hand: `pnpm bench` keeps what follows it. */
+export const HAND_WRITTEN_MARKER = '<!-- Written by hand below this line: `pnpm bench` keeps it. -->';
+
+/**
+ * The new RESULTS.md: the generated tables, then the hand-written part of the previous file (from
+ * {@link HAND_WRITTEN_MARKER} on), when it has one.
+ */
+export function withHandWritten(generated: string, previous: string | undefined): string {
+  const at = previous?.indexOf(HAND_WRITTEN_MARKER) ?? -1;
+  if (previous === undefined || at < 0) return generated;
+  return `${generated.trimEnd()}\n\n${previous.slice(at)}`;
+}

@@ -1,8 +1,9 @@
 import type { Rng } from '@convkit/backend';
+import { checkNumber } from '@convkit/backend';
 import { clone, type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from './color';
 import { drawUniform } from './per-sample';
-import { checkImages, checkNumber, checkRange } from './validate';
+import { checkImages, checkRange } from './validate';
 
 export interface ColorJitterOptions {
   /** Brightness factor range; b gives [max(0, 1 − b), 1 + b]. Default 0 (off). */
@@ -26,7 +27,7 @@ function factorRange(
   if (v === undefined) return undefined;
   let r: [number, number];
   if (typeof v === 'number') {
-    checkNumber(v, op, name, 0);
+    checkNumber(op, name, v, { min: 0 });
     r = [Math.max(center - v, bounds[0]), center + v];
   } else {
     r = [v[0], v[1]];

@@ -1,3 +1,4 @@
+import { checkNumber } from '@convkit/backend';
 import {
   add,
   argMax,
@@ -23,7 +24,7 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { perSample } from './per-sample';
-import { checkImages, checkNumber } from './validate';
+import { checkImages } from './validate';
 
 /**
  * Colour adjustments on float images in [0, 1] (NHWC), following torchvision's tensor functional
@@ -38,7 +39,7 @@ function factorTensor(f: Factor, batch: number, op: string, lo = 0, hi = Number.
     throw new Error(`${op}: need one factor per sample (${batch}), got ${list.length}`);
   }
   for (const v of list) {
-    checkNumber(v, op, 'factor', lo);
+    checkNumber(op, 'factor', v, { min: lo });
     if (v > hi) throw new Error(`${op}: factor must be in [${lo}, ${hi}], got ${v}`);
   }
   return typeof f === 'number' ? tensor(f) : perSample(list);
@@ -53,7 +54,7 @@ const LUMA = [0.2989, 0.587, 0.114];
 
 /**
  * ITU-R 601-2 luma as torchvision computes it, 0.2989 R + 0.587 G + 0.114 B, repeated in `out`
- * channels: one [N, 3] × [3, out] product (slicing channels out is ~50× slower on wasm, and an
+ * channels: one [N, 3] × [3, out] product (slicing channels out costs a strided copy per channel, and an
  * [B, H, W, 1] result would need slow innermost broadcasts later). Shape [B, H, W, out].
  */
 function luma(x: Tensor4D, out: 1 | 3 = 1): Tensor4D {

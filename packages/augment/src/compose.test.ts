@@ -4,14 +4,14 @@ import { memory, type Tensor4D } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { compose, fixed, step } from './compose';
 import { randomHorizontalFlip } from './flip';
-import { normalize } from './normalize';
+import { normalizeChannels } from './normalize';
 import { randomCrop } from './random-crop';
 import { rotate } from './rotate';
 import { indexImages, values } from './test-helpers';
 
 describeEachBackend('compose', () => {
   const shape: [number, number, number, number] = [6, 5, 5, 1];
-  const norm = fixed('normalize', (x) => normalize(x, 100, 2));
+  const norm = fixed('normalize', (x) => normalizeChannels(x, 100, 2));
 
   it('training runs each random step on its own forked stream, in order', async () => {
     const x = indexImages(shape);
@@ -20,7 +20,7 @@ describeEachBackend('compose', () => {
     const r = new Rng(9);
     const a = randomCrop(x, r.fork(), { padding: 1 });
     const b = randomHorizontalFlip(a, r.fork());
-    const c = normalize(b, 100, 2);
+    const c = normalizeChannels(b, 100, 2);
     expect(await values(y)).toEqual(await values(c));
     expect(pipe.steps.map((s) => [s.name, s.random])).toEqual([
       ['randomCrop', true],
@@ -35,7 +35,7 @@ describeEachBackend('compose', () => {
     const pipe = compose([step(randomCrop, { padding: 2 }), norm, step(randomHorizontalFlip, { p: 1 })]);
     const e1 = pipe(x, undefined, { training: false });
     const e2 = pipe.eval(x);
-    const ref = normalize(x, 100, 2);
+    const ref = normalizeChannels(x, 100, 2);
     expect(await values(e1)).toEqual(await values(ref));
     expect(await values(e2)).toEqual(await values(ref));
     expect(() => pipe(x)).toThrow(/training mode needs an Rng/);

@@ -1,8 +1,9 @@
 import type { Rng } from '@convkit/backend';
+import { checkProbability } from '@convkit/backend';
 import { clone, type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { applyToSubset, drawMask } from './per-sample';
 import type { AugmentOp } from './types';
-import { checkImages, checkProbability } from './validate';
+import { checkImages } from './validate';
 
 /** One stage of a pipeline. */
 export interface Step {
@@ -22,7 +23,7 @@ export interface Step {
  * step(randomRotation, { degrees: 10 }, 0.3)
  */
 export function step<O>(op: AugmentOp<O>, options?: O, p = 1, name = op.name || 'step'): Step {
-  checkProbability(p, `step(${name})`);
+  checkProbability(`step(${name})`, 'p', p);
   return { name, random: true, p, apply: (x, rng) => op(x, rng, options) };
 }
 
@@ -71,7 +72,7 @@ export function compose(steps: readonly Step[]): Pipeline {
   for (const s of steps) {
     if (typeof s?.apply !== 'function')
       throw new Error('compose: every step must come from step(...) or fixed(...)');
-    checkProbability(s.p, `compose(${s.name})`);
+    checkProbability(`compose(${s.name})`, 'p', s.p);
   }
   const list = Object.freeze([...steps]);
   const run = (x: Tensor4D, rng?: Rng, options: PipelineOptions = {}): Tensor4D => {

@@ -13,7 +13,7 @@ import { erase, randomErasing } from './erasing';
 import { randomHorizontalFlip, randomVerticalFlip } from './flip';
 import { randomGrayscale } from './grayscale';
 import { mixup } from './mixup';
-import { denormalize, normalize, toFloat } from './normalize';
+import { denormalize, normalizeChannels, toFloat } from './normalize';
 import { RAND_AUGMENT_OPS, randAugment } from './rand-augment';
 import { centerCrop, randomCrop } from './random-crop';
 import { randomResizedCrop, resizedCrop } from './resized-crop';
@@ -84,7 +84,7 @@ const cases: KernelCoverageCase[] = [
   ...RAND_AUGMENT_OPS.map((op) =>
     on(`randAugment ${op.name}`, (x, r) => randAugment(x, r, { n: 1, m: 20, ops: [op] })),
   ),
-  on('normalize', (x) => normalize(x, CIFAR10_STATS.mean, CIFAR10_STATS.std)),
+  on('normalizeChannels', (x) => normalizeChannels(x, CIFAR10_STATS.mean, CIFAR10_STATS.std)),
   on('denormalize', (x) => denormalize(x, CIFAR10_STATS.mean, CIFAR10_STATS.std)),
   { name: 'toFloat uint8', run: () => void toFloat(new Uint8Array([0, 7, 255, 128]), [1, 2, 2, 1]) },
   { name: 'toFloat int tensor', run: () => void toFloat(labels(), undefined, 1) },
@@ -96,7 +96,7 @@ const cases: KernelCoverageCase[] = [
     compose([
       step(randomCrop, { padding: 2 }),
       step(randomHorizontalFlip, {}, 0.5),
-      fixed('normalize', (y) => normalize(y, CIFAR10_STATS.mean, CIFAR10_STATS.std)),
+      fixed('normalize', (y) => normalizeChannels(y, CIFAR10_STATS.mean, CIFAR10_STATS.std)),
     ])(x, r),
   ),
   on('defaultTrainPipeline', (x, r) => defaultTrainPipeline({ stats: CIFAR10_STATS })(x, r)),

@@ -1,8 +1,9 @@
 import type { Rng } from '@convkit/backend';
+import { checkNumber, checkProbability } from '@convkit/backend';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { erase } from './erasing';
 import type { Box } from './resized-crop';
-import { checkImages, checkNumber, checkProbability, perChannel } from './validate';
+import { checkImages, perChannel } from './validate';
 
 export interface CutoutOptions {
   /** Side of the square in pixels. Default: half the smaller image side. */
@@ -29,9 +30,9 @@ export function cutout(x: Tensor4D, rng: Rng, options: CutoutOptions = {}): Tens
   checkImages(x, op);
   const [B, H, W, C] = x.shape;
   const size = options.size ?? Math.floor(Math.min(H, W) / 2);
-  checkNumber(size, op, 'size', 0, true);
+  checkNumber(op, 'size', size, { min: 0, integer: true });
   const p = options.p ?? 1;
-  checkProbability(p, op);
+  checkProbability(op, 'p', p);
   const value = perChannel(options.value ?? 0, C, op, 'value');
   const half = Math.floor(size / 2);
   const boxes: (Box | null)[] = [];

@@ -3,7 +3,7 @@ import { describeEachBackend } from '@convkit/backend/testing';
 import { expect, it } from 'vitest';
 import { CIFAR10_STATS, FASHION_MNIST_STATS } from './constants';
 import { defaultTrainPipeline } from './default-pipeline';
-import { normalize } from './normalize';
+import { normalizeChannels } from './normalize';
 import { randomImages, values } from './test-helpers';
 
 describeEachBackend('default training pipeline', () => {
@@ -17,7 +17,7 @@ describeEachBackend('default training pipeline', () => {
     ]);
     const x = randomImages([4, 8, 8, 3], 1);
     const e = pipe.eval(x);
-    const ref = normalize(x, CIFAR10_STATS.mean, CIFAR10_STATS.std);
+    const ref = normalizeChannels(x, CIFAR10_STATS.mean, CIFAR10_STATS.std);
     expect(await values(e)).toEqual(await values(ref));
     const t = pipe(x, new Rng(3));
     expect(t.shape).toEqual([4, 8, 8, 3]);

@@ -3,7 +3,7 @@ import { compose, fixed, type Pipeline, type Step, step } from './compose';
 import type { NormalizationStats } from './constants';
 import { randomErasing } from './erasing';
 import { randomHorizontalFlip } from './flip';
-import { normalize } from './normalize';
+import { normalizeChannels } from './normalize';
 import { randomCrop } from './random-crop';
 import type { PadMode } from './sampling';
 
@@ -58,7 +58,7 @@ export function defaultTrainPipeline(options: DefaultPipelineOptions): Pipeline 
     steps.push(step(randomCrop, { padding, paddingMode: options.paddingMode ?? 'zero', flip }));
   else if (flip > 0) steps.push(step(randomHorizontalFlip, { p: flip }));
   if (jitter !== false) steps.push(step(colorJitter, jitter));
-  steps.push(fixed('normalize', (x) => normalize(x, stats.mean, stats.std)));
+  steps.push(fixed('normalize', (x) => normalizeChannels(x, stats.mean, stats.std)));
   if (erasing > 0) steps.push(step(randomErasing, { p: erasing }));
   return compose(steps);
 }

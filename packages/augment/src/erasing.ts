@@ -1,9 +1,10 @@
 import type { Rng } from '@convkit/backend';
+import { checkProbability } from '@convkit/backend';
 import { clone, mul, type Tensor, type Tensor4D, tensor, tidy } from '@tensorflow/tfjs-core';
 import { channelConstant, selectByMask } from './mask';
 import type { Box } from './resized-crop';
 import { roundHalfEven } from './size';
-import { checkImages, checkProbability, checkRange, perChannel } from './validate';
+import { checkImages, checkRange, perChannel } from './validate';
 
 /** What fills an erased box: a number, one number per channel, or 'random' (standard normal noise). */
 export type EraseValue = number | number[] | 'random';
@@ -89,7 +90,7 @@ export function sampleEraseBox(
 /**
  * Random erasing (Zhong et al. 2017, torchvision `RandomErasing`): with probability `p` per sample,
  * one rectangle of random area fraction and aspect ratio is set to `value`. Usually placed after
- * `normalize`, where value 0 is the dataset mean.
+ * `normalizeChannels`, where value 0 is the dataset mean.
  *
  * Options: `p` (0.5), `scale` ([0.02, 0.33]), `ratio` ([0.3, 3.3]), `value` (0; or per-channel,
  * or 'random'). Draws per sample: the coin, then the box. Shapes: [B, H, W, C] → same.
@@ -102,7 +103,7 @@ export function randomErasing(x: Tensor4D, rng: Rng, options: RandomErasingOptio
   checkImages(x, op);
   const [B, H, W, C] = x.shape;
   const p = options.p ?? 0.5;
-  checkProbability(p, op);
+  checkProbability(op, 'p', p);
   const scale = options.scale ?? [0.02, 0.33];
   const ratio = options.ratio ?? [0.3, 3.3];
   checkRange(scale, op, 'scale', 0);

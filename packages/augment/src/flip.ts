@@ -1,8 +1,9 @@
 import type { Rng } from '@convkit/backend';
+import { checkProbability } from '@convkit/backend';
 import { reverse, type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { drawMask, selectSamples } from './per-sample';
 import { cropWindows } from './sampling';
-import { checkImages, checkProbability } from './validate';
+import { checkImages } from './validate';
 
 export interface FlipOptions {
   /** Probability of flipping each sample. Default 0.5. */
@@ -12,11 +13,11 @@ export interface FlipOptions {
 function randomFlip(x: Tensor4D, rng: Rng, axis: 1 | 2, op: string, options: FlipOptions): Tensor4D {
   checkImages(x, op);
   const p = options.p ?? 0.5;
-  checkProbability(p, op);
+  checkProbability(op, 'p', p);
   const [B, H, W] = x.shape;
   const mask = drawMask(rng, B, p);
   return tidy(() => {
-    // Mirrored boxes through crop_and_resize: one native pass (reverse + select is ~5× slower on wasm).
+    // Mirrored boxes through crop_and_resize: one native pass (reverse + select is slower on wasm).
     if (H >= 2 && W >= 2) {
       const zero = new Int32Array(B);
       return cropWindows(x, {

@@ -1,8 +1,9 @@
 import type { Rng } from '@convkit/backend';
+import { checkProbability } from '@convkit/backend';
 import { type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { rgbToGrayscale } from './color';
 import { drawMask, selectSamples } from './per-sample';
-import { checkImages, checkProbability } from './validate';
+import { checkImages } from './validate';
 
 export interface RandomGrayscaleOptions {
   /** Probability of converting each sample. Default 0.1. */
@@ -22,7 +23,7 @@ export function randomGrayscale(x: Tensor4D, rng: Rng, options: RandomGrayscaleO
   const op = 'randomGrayscale';
   checkImages(x, op, [3]);
   const p = options.p ?? 0.1;
-  checkProbability(p, op);
+  checkProbability(op, 'p', p);
   const mask = drawMask(rng, x.shape[0], p);
   return tidy(() => selectSamples(mask, () => rgbToGrayscale(x, 3), x));
 }

@@ -25,7 +25,7 @@ export { type FlipOptions, randomHorizontalFlip, randomVerticalFlip } from './fl
 export { type RandomGrayscaleOptions, randomGrayscale } from './grayscale';
 export type { MixResult } from './mix-labels';
 export { type MixOptions, mixup } from './mixup';
-export { denormalize, normalize, toFloat } from './normalize';
+export { denormalize, normalize, normalizeChannels, toFloat } from './normalize';
 export {
   RAND_AUGMENT_OPS,
   type RandAugmentOp,

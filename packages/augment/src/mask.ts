@@ -3,7 +3,7 @@ import { add, mul, sub, type Tensor, tensor } from '@tensorflow/tfjs-core';
 /**
  * `a` where `m` is 1, `b` where it is 0, as a·m + b·(1 − m) with `m` a broadcastable 0/1 float
  * tensor. Exact for finite values (a·1 + b·0 = a). Preferred over `where` with a broadcast
- * condition, which tfjs first expands with Tile (~6× slower on wasm). Non-finite values (Inf, NaN)
+ * condition, which tfjs first expands with Tile (a full copy). Non-finite values (Inf, NaN)
  * in the unselected input do not survive (Inf·0 = NaN). Call inside `tidy`.
  */
 export function selectByMask(m: Tensor, a: Tensor, b: Tensor): Tensor {
@@ -18,7 +18,7 @@ export function select01(mask: ArrayLike<number>, shape: number[], a: Tensor, b:
 /**
  * A per-channel constant as a [1, H, W, C] tensor (the C values repeated over every pixel).
  * Same values as a [1, 1, 1, C] tensor, but broadcasting only over the batch keeps wasm's binary
- * ops on their fast path (an innermost broadcast is ~5× slower there).
+ * ops on their fast path (an innermost broadcast takes the generic strided path there).
  */
 export function channelConstant(values: readonly number[], H: number, W: number): Tensor {
   const C = values.length;

@@ -1,4 +1,5 @@
 import type { Rng } from '@convkit/backend';
+import { checkNumber } from '@convkit/backend';
 import {
   add,
   gather,
@@ -11,7 +12,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { sampleBeta } from './beta';
 import { type MixResult, toSoftLabels } from './mix-labels';
-import { checkImages, checkNumber } from './validate';
+import { checkImages } from './validate';
 
 export interface MixOptions {
   /** Beta(α, α) concentration of λ. Default 1 (λ uniform). */
@@ -27,7 +28,7 @@ export function drawMix(
   alpha: number,
   op: string,
 ): { lambda: number; partner: Int32Array } {
-  checkNumber(alpha, op, 'alpha', 0);
+  checkNumber(op, 'alpha', alpha, { min: 0 });
   if (alpha === 0) throw new Error(`${op}: alpha must be > 0`);
   const lambda = sampleBeta(rng, alpha, alpha);
   return { lambda, partner: rng.permutation(batch) };

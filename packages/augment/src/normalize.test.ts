@@ -2,7 +2,7 @@ import { describeEachBackend, expectClose } from '@convkit/backend/testing';
 import { memory, type Tensor4D, tensor } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { CIFAR10_STATS, DATASET_STATS, FASHION_MNIST_STATS, IMAGENET_STATS, MNIST_STATS } from './constants';
-import { denormalize, normalize, toFloat } from './normalize';
+import { denormalize, normalizeChannels, toFloat } from './normalize';
 import { randomImages, values } from './test-helpers';
 
 describeEachBackend('normalize / denormalize / toFloat', () => {
@@ -10,7 +10,7 @@ describeEachBackend('normalize / denormalize / toFloat', () => {
     const before = memory().numTensors;
     const x = randomImages([2, 3, 4, 3], 7);
     const { mean, std } = CIFAR10_STATS;
-    const y = normalize(x, mean, std);
+    const y = normalizeChannels(x, mean, std);
     const src = await values(x);
     const f = Math.fround;
     const expected = src.map((v, i) => f(f(v - f(mean[i % 3])) / f(std[i % 3])));
@@ -35,11 +35,11 @@ describeEachBackend('normalize / denormalize / toFloat', () => {
 
   it('validates channels and std', () => {
     const x = randomImages([1, 2, 2, 1]);
-    expect(() => normalize(x, [0.1, 0.2], [0.3, 0.4])).toThrow(
+    expect(() => normalizeChannels(x, [0.1, 0.2], [0.3, 0.4])).toThrow(
       /std needs 1 finite number \(1 channel\), got \[0.3,0.4\]/,
     );
-    expect(() => normalize(x, 0.5, 0)).toThrow(/std must be > 0/);
-    expect(() => normalize(tensor([1]) as unknown as Tensor4D, 0, 1)).toThrow(/rank-4/);
+    expect(() => normalizeChannels(x, 0.5, 0)).toThrow(/std must be > 0/);
+    expect(() => normalizeChannels(tensor([1]) as unknown as Tensor4D, 0, 1)).toThrow(/rank-4/);
     x.dispose();
   });
 });

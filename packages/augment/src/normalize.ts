@@ -1,6 +1,7 @@
+import { checkNumber } from '@convkit/backend';
 import { add, cast, div, mul, sub, type Tensor, type Tensor4D, tensor, tidy } from '@tensorflow/tfjs-core';
 import { channelConstant } from './mask';
-import { checkImages, checkNumber, perChannel } from './validate';
+import { checkImages, perChannel } from './validate';
 
 /** Per-channel constants tiled to [1, H, W, C] (fast broadcast on wasm; same values, same results). */
 function channelTensor(v: number | readonly number[], x: Tensor4D, op: string, name: string): Tensor {
@@ -8,56 +9,54 @@ function channelTensor(v: number | readonly number[], x: Tensor4D, op: string, n
   return channelConstant(perChannel(v, c, op, name), H, W);
 }
 
-function checkStd(std: number | readonly number[], c: number, op: string): void {
-  for (const s of perChannel(std, c, op, 'std')) {
+type PerChannel = number | readonly number[];
+
+/**
+ * Checks images and per-channel `mean` / `std` (std > 0), and applies `f` to x and both tiled to
+ * [1, H, W, C], inside `tidy`: the shared body of `normalizeChannels` and `denormalize`.
+ */
+function perChannelAffine(
+  op: string,
+  x: Tensor4D,
+  mean: PerChannel,
+  std: PerChannel,
+  f: (x: Tensor, mean: Tensor, std: Tensor) => Tensor,
+): Tensor4D {
+  checkImages(x, op);
+  for (const s of perChannel(std, x.shape[3], op, 'std')) {
     if (!(s > 0)) throw new Error(`${op}: std must be > 0 in every channel, got ${JSON.stringify(std)}`);
   }
+  return tidy(() => f(x, channelTensor(mean, x, op, 'mean'), channelTensor(std, x, op, 'std')) as Tensor4D);
 }
 
 /**
  * Per-channel standardization ("center and scale each channel"): out = (x − mean_c) / std_c.
+ * (Named apart from @convkit/norms' `normalize`, which normalizes by a batch's own statistics.)
  *
  * `mean`, `std`: one number or one per channel (e.g. `CIFAR10_STATS.mean`). Shapes: [B, H, W, C] → same.
  * Deterministic: a `compose` pipeline applies it in training and evaluation.
  *
  * @example
- * const y = normalize(x, CIFAR10_STATS.mean, CIFAR10_STATS.std);
+ * const y = normalizeChannels(x, CIFAR10_STATS.mean, CIFAR10_STATS.std);
  */
-export function normalize(
-  x: Tensor4D,
-  mean: number | readonly number[],
-  std: number | readonly number[],
-): Tensor4D {
-  const op = 'normalize';
-  checkImages(x, op);
-  const c = x.shape[3];
-  checkStd(std, c, op);
-  return tidy(
-    () => div(sub(x, channelTensor(mean, x, op, 'mean')), channelTensor(std, x, op, 'std')) as Tensor4D,
-  );
+export function normalizeChannels(x: Tensor4D, mean: PerChannel, std: PerChannel): Tensor4D {
+  return perChannelAffine('normalizeChannels', x, mean, std, (t, m, s) => div(sub(t, m), s));
 }
 
 /**
- * Undoes `normalize` to show images again: out = x·std_c + mean_c.
+ * Undoes `normalizeChannels` to show images again: out = x·std_c + mean_c.
  *
  * Shapes: [B, H, W, C] → same.
  *
  * @example
- * const shown = denormalize(normalize(x, m, s), m, s);
+ * const shown = denormalize(normalizeChannels(x, m, s), m, s);
  */
-export function denormalize(
-  x: Tensor4D,
-  mean: number | readonly number[],
-  std: number | readonly number[],
-): Tensor4D {
-  const op = 'denormalize';
-  checkImages(x, op);
-  const c = x.shape[3];
-  checkStd(std, c, op);
-  return tidy(
-    () => add(mul(x, channelTensor(std, x, op, 'std')), channelTensor(mean, x, op, 'mean')) as Tensor4D,
-  );
+export function denormalize(x: Tensor4D, mean: PerChannel, std: PerChannel): Tensor4D {
+  return perChannelAffine('denormalize', x, mean, std, (t, m, s) => add(mul(t, s), m));
 }
+
+/** @deprecated Renamed `normalizeChannels` (one name, one meaning: @convkit/norms has `normalize`). */
+export const normalize = normalizeChannels;
 
 type IntArray =
   | Uint8Array
@@ -80,7 +79,7 @@ type IntArray =
  * const y = toFloat(intTensor, undefined, 1);            // just a cast
  */
 export function toFloat(x: Tensor | IntArray, shape?: readonly number[], scale = 1 / 255): Tensor {
-  checkNumber(scale, 'toFloat', 'scale');
+  checkNumber('toFloat', 'scale', scale);
   return tidy(() => {
     let t: Tensor;
     if (Array.isArray(x) || ArrayBuffer.isView(x)) {

@@ -1,11 +1,12 @@
 import type { Rng } from '@convkit/backend';
+import { checkNumber } from '@convkit/backend';
 import { clone, concat, gather, type Tensor, type Tensor4D, tensor1d, tidy } from '@tensorflow/tfjs-core';
 import { adjustBrightness, adjustContrast, adjustSaturation } from './color';
 import { rotate } from './rotate';
 import { affineSample, sampleSeparable, windowAxis } from './sampling';
 import { adjustSharpness } from './sharpness';
 import { autoContrast, equalize, posterize, solarize } from './tone';
-import { checkImages, checkNumber, perChannel } from './validate';
+import { checkImages, perChannel } from './validate';
 
 /** A RandAugment transformation: applied to a subset of samples with one signed magnitude each. */
 export interface RandAugmentOp {
@@ -156,9 +157,9 @@ export function randAugment(x: Tensor4D, rng: Rng, options: RandAugmentOptions =
   const n = options.n ?? 2;
   const m = options.m ?? 9;
   const bins = options.bins ?? 31;
-  checkNumber(n, op, 'n', 0, true);
-  checkNumber(bins, op, 'bins', 2, true);
-  checkNumber(m, op, 'm', 0);
+  checkNumber(op, 'n', n, { min: 0, integer: true });
+  checkNumber(op, 'bins', bins, { min: 2, integer: true });
+  checkNumber(op, 'm', m, { min: 0 });
   if (m > bins - 1) throw new Error(`${op}: m must be in [0, ${bins - 1}], got ${m}`);
   const fill = perChannel(options.fill ?? 0, C, op, 'fill');
   const pool = (options.ops ?? RAND_AUGMENT_OPS).filter((o) => o.channels.includes(C));

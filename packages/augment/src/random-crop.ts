@@ -1,8 +1,9 @@
 import type { Rng } from '@convkit/backend';
+import { checkProbability } from '@convkit/backend';
 import { type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { cropWindows, mirrorAxis, type PadMode, sampleSeparable, windowAxis } from './sampling';
 import { roundHalfEven, toPadding, toSize } from './size';
-import { checkImages, checkProbability, perChannel } from './validate';
+import { checkImages, perChannel } from './validate';
 
 export interface RandomCropOptions {
   /** Output `[height, width]` (or one number for a square). Default: the input size. */
@@ -92,7 +93,7 @@ export function randomCrop(x: Tensor4D, rng: Rng, options: RandomCropOptions = {
     );
   }
   const flip = options.flip ?? 0;
-  checkProbability(flip, op, 'flip');
+  checkProbability(op, 'flip', flip);
   const top = new Int32Array(B);
   const left = new Int32Array(B);
   const mirrored = new Uint8Array(B);

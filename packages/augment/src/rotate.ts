@@ -1,7 +1,8 @@
 import type { Rng } from '@convkit/backend';
+import { checkNumber } from '@convkit/backend';
 import { type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { affineSample } from './sampling';
-import { checkImages, checkNumber, checkRange, perChannel } from './validate';
+import { checkImages, checkRange, perChannel } from './validate';
 
 export interface RandomRotationOptions {
   /** Angle range in degrees; d gives [−d, d]. Default 10. Positive = counter-clockwise. */
@@ -43,7 +44,7 @@ export function rotate(x: Tensor4D, degrees: ArrayLike<number>, fill: number | n
   checkImages(x, op);
   const [B, H, W, C] = x.shape;
   if (degrees.length !== B) throw new Error(`${op}: need one angle per sample (${B}), got ${degrees.length}`);
-  for (let b = 0; b < B; b++) checkNumber(degrees[b], op, 'degrees');
+  for (let b = 0; b < B; b++) checkNumber(op, 'degrees', degrees[b]);
   const f = perChannel(fill, C, op, 'fill');
   return tidy(() => affineSample(x, rotationMatrices(degrees, H, W), f));
 }
@@ -61,7 +62,7 @@ export function randomRotation(x: Tensor4D, rng: Rng, options: RandomRotationOpt
   const op = 'randomRotation';
   checkImages(x, op);
   const d = options.degrees ?? 10;
-  if (typeof d === 'number') checkNumber(d, op, 'degrees', 0);
+  if (typeof d === 'number') checkNumber(op, 'degrees', d, { min: 0 });
   const range: [number, number] = typeof d === 'number' ? [-d, d] : d;
   checkRange(range, op, 'degrees');
   const angles = new Float64Array(x.shape[0]);

@@ -120,7 +120,7 @@ export interface CropWindows {
 
 /**
  * Integer windows of every image, optionally mirrored (`flip`: left–right, `flipVertical`), by nearest-neighbour
- * `image.cropAndResize` — a native kernel on every backend, ~6× faster than a gather on wasm.
+ * `image.cropAndResize` — a native kernel on every backend, several times faster than a gather on wasm.
  * Output (b, y, k) copies source pixel (top[b] + y, left[b] + k) (k → w − 1 − k when `flip[b]`);
  * pixels outside the source get `fill` ('constant') or the reflection ('reflect', via one
  * `mirrorPad` of the batch).
@@ -215,7 +215,7 @@ export function sampleSeparable(
     throw new Error('sampleSeparable: batch too large (indices are summed in float32)');
   const flat = reshape(x, [B * H * W, C]);
   // Flat index b·H·W + row·W + col: row part [B, outH, 1] plus column part [B, 1, outW], summed as
-  // float32 (exact below 2^24, checked above; int32 broadcasting adds are ~7× slower on wasm) then cast.
+  // float32 (exact below 2^24, checked above; int32 broadcasting adds are much slower on wasm) then cast.
   const rowBase = (idx: Int32Array): Tensor => {
     const out = new Float32Array(B * outH);
     for (let b = 0; b < B; b++) {

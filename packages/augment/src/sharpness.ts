@@ -1,3 +1,4 @@
+import { checkNumber } from '@convkit/backend';
 import {
   add,
   clipByValue,
@@ -12,7 +13,7 @@ import {
 import type { Factor } from './color';
 import { selectByMask, spatialMask } from './mask';
 import { perSample } from './per-sample';
-import { checkImages, checkNumber } from './validate';
+import { checkImages } from './validate';
 
 /**
  * Sharpness (torchvision `adjust_sharpness`): blends with a smoothed copy,
@@ -30,7 +31,7 @@ export function adjustSharpness(x: Tensor4D, factor: Factor): Tensor4D {
   const list = typeof factor === 'number' ? [factor] : Array.from(factor);
   if (typeof factor !== 'number' && list.length !== B)
     throw new Error(`${op}: need one factor per sample (${B})`);
-  for (const v of list) checkNumber(v, op, 'factor', 0);
+  for (const v of list) checkNumber(op, 'factor', v, { min: 0 });
   return tidy(() => {
     if (H <= 2 || W <= 2) return add(x, 0) as Tensor4D;
     const k = new Float32Array(9 * C).fill(1 / 13);

@@ -1,4 +1,4 @@
-import { checkNumber } from './validate';
+import { checkNumber } from '@convkit/backend';
 
 /** `[height, width]` from one number (square) or a pair; each a positive integer. */
 export function toSize(
@@ -7,16 +7,16 @@ export function toSize(
   name = 'size',
 ): [number, number] {
   const pair: [number, number] = typeof size === 'number' ? [size, size] : [size[0], size[1]];
-  checkNumber(pair[0], op, `${name}[0] (height)`, 1, true);
-  checkNumber(pair[1], op, `${name}[1] (width)`, 1, true);
+  checkNumber(op, `${name}[0] (height)`, pair[0], { min: 1, integer: true });
+  checkNumber(op, `${name}[1] (width)`, pair[1], { min: 1, integer: true });
   return pair;
 }
 
 /** `[vertical, horizontal]` padding from one number or a pair; each an integer >= 0. */
 export function toPadding(padding: number | readonly [number, number], op: string): [number, number] {
   const pair: [number, number] = typeof padding === 'number' ? [padding, padding] : [padding[0], padding[1]];
-  checkNumber(pair[0], op, 'padding[0] (top and bottom)', 0, true);
-  checkNumber(pair[1], op, 'padding[1] (left and right)', 0, true);
+  checkNumber(op, 'padding[0] (top and bottom)', pair[0], { min: 0, integer: true });
+  checkNumber(op, 'padding[1] (left and right)', pair[1], { min: 0, integer: true });
   return pair;
 }
 

@@ -1,3 +1,4 @@
+import { checkNumber } from '@convkit/backend';
 import {
   add,
   cast,
@@ -24,7 +25,7 @@ import {
   unsortedSegmentSum,
   where,
 } from '@tensorflow/tfjs-core';
-import { checkImages, checkNumber } from './validate';
+import { checkImages } from './validate';
 
 /**
  * Solarize: inverts every value at or above `threshold`: out = x ≥ t ? 1 − x : x (torchvision
@@ -35,7 +36,7 @@ import { checkImages, checkNumber } from './validate';
  */
 export function solarize(x: Tensor4D, threshold: number): Tensor4D {
   checkImages(x, 'solarize');
-  checkNumber(threshold, 'solarize', 'threshold');
+  checkNumber('solarize', 'threshold', threshold);
   return tidy(() => where(greaterEqual(x, threshold), sub(1, x), x) as Tensor4D);
 }
 
@@ -48,7 +49,7 @@ export function solarize(x: Tensor4D, threshold: number): Tensor4D {
  */
 export function posterize(x: Tensor4D, bits: number): Tensor4D {
   checkImages(x, 'posterize');
-  checkNumber(bits, 'posterize', 'bits', 0, true);
+  checkNumber('posterize', 'bits', bits, { min: 0, integer: true });
   if (bits > 8) throw new Error(`posterize: bits must be in [0, 8], got ${bits}`);
   const q = 2 ** (8 - bits);
   return tidy(() => div(mul(floor(div(round(mul(x, 255)), q)), q), 255) as Tensor4D);

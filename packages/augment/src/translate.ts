@@ -1,9 +1,10 @@
 import type { Rng } from '@convkit/backend';
+import { checkNumber } from '@convkit/backend';
 import { type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { checkPadMode, cropOrGather } from './random-crop';
 import type { PadMode } from './sampling';
 import { roundHalfEven } from './size';
-import { checkImages, checkNumber, perChannel } from './validate';
+import { checkImages, perChannel } from './validate';
 
 export interface RandomTranslateOptions {
   /** Largest shift as a fraction of `[height, width]` (or one number for both), each in [0, 1]. Default 0.125. */
@@ -30,8 +31,8 @@ export function randomTranslate(x: Tensor4D, rng: Rng, options: RandomTranslateO
   const [B, H, W, C] = x.shape;
   const f = options.maxFraction ?? 0.125;
   const [fy, fx] = typeof f === 'number' ? [f, f] : f;
-  checkNumber(fy, op, 'maxFraction[0]', 0);
-  checkNumber(fx, op, 'maxFraction[1]', 0);
+  checkNumber(op, 'maxFraction[0]', fy, { min: 0 });
+  checkNumber(op, 'maxFraction[1]', fx, { min: 0 });
   if (fy > 1 || fx > 1) throw new Error(`${op}: maxFraction must be in [0, 1], got [${fy}, ${fx}]`);
   const mode = options.mode ?? 'constant';
   const maxDy = fy * H;

@@ -21,29 +21,6 @@ export function checkImages(x: Tensor, op: string, channels?: readonly number[])
   }
 }
 
-/** Throws unless `p` is a probability in [0, 1]. */
-export function checkProbability(p: number, op: string, name = 'p'): void {
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-    throw new Error(`${op}: ${name} must be a probability in [0, 1], got ${p}`);
-  }
-}
-
-/** Throws unless `v` is a finite number with `v >= min` (integer when `integer`). */
-export function checkNumber(
-  v: number,
-  op: string,
-  name: string,
-  min = Number.NEGATIVE_INFINITY,
-  integer = false,
-): void {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (integer && !Number.isInteger(v))) {
-    const what = integer ? 'an integer' : 'a finite number';
-    throw new Error(
-      `${op}: ${name} must be ${what}${min > Number.NEGATIVE_INFINITY ? ` >= ${min}` : ''}, got ${v}`,
-    );
-  }
-}
-
 /** Throws unless `r` is an ordered pair `[lo, hi]` of finite numbers with `min <= lo <= hi`. */
 export function checkRange(
   r: readonly [number, number],

@@ -15,6 +15,7 @@ export {
   wasmBackend,
   webgpuBackend,
 } from './backends';
+export { type CheckNumberOptions, checkNumber, checkPositiveInt, checkProbability } from './checks';
 export { convkitGradients, registerGradients } from './gradients';
 export type { BackendReport, InitBackendOptions } from './init-backend';
 export { currentBackend, formatReport, initBackend } from './init-backend';

@@ -7,11 +7,12 @@ interface ProgramRunner {
 /**
  * Runs `fn` on the active webgpu backend and returns it with the number of GPU programs it launched
  * (calls of tfjs-backend-webgpu's `runWebGPUProgram`; free ops such as Reshape launch none). On a real
- * GPU each launch costs ~0.2 ms of overhead whatever its size, so this count bounds small-tensor speed.
+ * GPU each launch has a fixed overhead whatever its size (bench/RESULTS-gpu.md), so this count bounds
+ * small-tensor speed.
  * Throws on other backends.
  *
  * @example
- * const { launches } = countLaunches(() => bn.call(x)); // 3 for a fused BatchNorm2d forward
+ * const { launches } = countLaunches(() => bn.call(x)); // the GPU programs of one forward pass
  */
 export function countLaunches<T>(fn: () => T): { result: T; launches: number } {
   if (getBackend() !== 'webgpu')

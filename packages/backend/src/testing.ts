@@ -3,7 +3,7 @@
 
 export { type GradCheckOptions, type GradCheckResult, gradCheck } from './gradients/gradcheck';
 export { expectClose, maxAbsDiff, type Tolerance } from './testing/assert';
-export { describeEachBackend, requiredBackends, testBackends } from './testing/backends';
+export { describeEachBackend, requiredBackends, testBackends, useBackend } from './testing/backends';
 export {
   type ConformanceCase,
   type ConformanceOptions,

@@ -53,11 +53,3 @@ export function checkWindow(
     );
   }
 }
-
-/** Throws unless `v` is a positive integer. */
-export function checkPositiveInt(label: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new Error(`${label}: ${name} must be a positive integer, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}

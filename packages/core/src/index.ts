@@ -18,12 +18,18 @@ export { Flatten, type FlattenOptions } from './layers/flatten';
 export { Identity } from './layers/identity';
 export { Linear, type LinearOptions } from './layers/linear';
 export { MaxPool2d, type MaxPool2dOptions } from './layers/max-pool2d';
-export { defaultRng, layerRng } from './layers/options';
+export { defaultRng, layerRng, seedConfig } from './layers/options';
 export type { Pool2dLayerOptions } from './layers/pool-options';
 export { Residual } from './layers/residual';
 export { type BuildModule, Sequential } from './layers/sequential';
 export { type CrossEntropyOptions, crossEntropy } from './losses';
-export { type LoadStateDictOptions, Module, type ModuleConfig } from './module';
+export {
+  declaresNoWeightDecay,
+  type LoadStateDictOptions,
+  Module,
+  type ModuleConfig,
+  type NoWeightDecay,
+} from './module';
 export { type GroupedConv2dOptions, groupedConv2d } from './ops/conv2d';
 export { outputLength, type Padding2d, type Pads2d, resolvePads } from './ops/padding';
 export {

@@ -1,6 +1,6 @@
-import { initBackend } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import { add, exp, memory, mul, ones, type Tensor, tensor, zeros } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Module } from './module';
 
 class Affine extends Module {
@@ -33,7 +33,7 @@ class Renamed extends Module {
 }
 
 describe('Module', () => {
-  beforeAll(() => initBackend({ backend: 'cpu', strict: true }));
+  useBackend('cpu');
 
   it('names parameters, buffers and children with dots; train/eval reach the subtree', () => {
     const net = new Net();

@@ -12,6 +12,20 @@ export interface LoadStateDictOptions {
   strict?: boolean;
 }
 
+/**
+ * A module that names some of its own parameters (local names, e.g. `'weight'`) as not to be decayed
+ * (timm's `no_weight_decay`): the norms of @convkit/norms implement it, and @convkit/regularization's
+ * `paramGroups` reads it. Declared here, next to `Module`, so that both sides depend on core only.
+ */
+export interface NoWeightDecay {
+  noWeightDecay(): string[];
+}
+
+/** Whether `module` implements {@link NoWeightDecay}. */
+export function declaresNoWeightDecay(module: Module): module is Module & NoWeightDecay {
+  return typeof (module as Partial<NoWeightDecay>).noWeightDecay === 'function';
+}
+
 let variableCounter = 0;
 
 /**
@@ -32,6 +46,14 @@ let variableCounter = 0;
  * }
  */
 export abstract class Module {
+  /**
+   * The options this module was built with, as its constructor resolved them: defaults filled in,
+   * checked, in JSON form (numbers, strings, booleans, arrays, `null`; a numeric `rng` seed, never a
+   * generator). `toConfig()` returns a copy, and a registry passes that copy back to the constructor,
+   * so `new Layer(layer.options)` builds an equal (freshly initialized) layer. Each layer declares its
+   * own typed `readonly options`; a module without options has none.
+   */
+  declare readonly options?: object;
   /** True in training mode (the default), false in evaluation mode. */
   training = true;
   /**
@@ -246,9 +268,15 @@ export abstract class Module {
     return this;
   }
 
-  /** Constructor options, enough to build an equal (freshly initialized) module. */
+  /**
+   * Constructor options, enough to build an equal (freshly initialized) module: a copy of `options`
+   * (Keras's `get_config`). Containers override it to nest their children's configs.
+   */
   toConfig(): ModuleConfig {
-    return { className: this.className, config: {} };
+    return {
+      className: this.className,
+      config: this.options ? (structuredClone(this.options) as Record<string, unknown>) : {},
+    };
   }
 
   /** Disposes every parameter and buffer of the subtree. */

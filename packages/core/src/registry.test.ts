@@ -1,10 +1,10 @@
-import { initBackend } from '@convkit/backend';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '@convkit/backend/testing';
+import { describe, expect, it } from 'vitest';
 import { Identity } from './layers/identity';
 import { coreModules, ModuleRegistry } from './registry';
 
 describe('ModuleRegistry', () => {
-  beforeAll(() => initBackend({ backend: 'cpu', strict: true }));
+  useBackend('cpu');
 
   it('holds every core module, throws on duplicates and on unknown names with the known ones', () => {
     const registry = coreModules();
@@ -44,6 +44,14 @@ describe('ModuleRegistry', () => {
     registry.register('MyIdentity', Identity);
     expect(registry.fromConfig({ className: 'MyIdentity', config: {} })).toBeInstanceOf(Identity);
     expect(coreModules().has('MyIdentity')).toBe(false);
+  });
+
+  it('register(cls) takes the name from the static className, and refuses a class without one', () => {
+    const registry = new ModuleRegistry().register(Identity);
+    expect(registry.names()).toEqual(['Identity']);
+    expect(() => registry.register(Identity)).toThrow("'Identity' is already registered");
+    class Unnamed extends Identity {}
+    expect(() => registry.register(Unnamed)).toThrow(/Unnamed declares no static className/);
   });
 
   it('every registered name is its class name (configs round-trip through the registry)', () => {

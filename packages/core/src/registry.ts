@@ -17,12 +17,24 @@ import { Residual } from './layers/residual';
 import { type BuildModule, Sequential } from './layers/sequential';
 import type { Module, ModuleConfig } from './module';
 
-/** A class built with `new Layer(config)`. */
-export type LayerClass = new (config: never) => Module;
+/** A class built with `new Layer(config)`; `className` is the name its configs carry. */
+export type LayerClass = (new (config: never) => Module) & { readonly className?: string };
 
 /** A container rebuilt from child configs: `Layer.fromConfig(config, build)`. */
 export interface ContainerClass {
+  readonly className?: string;
   fromConfig(config: Record<string, unknown>, build: BuildModule): Module;
+}
+
+/** The registry name of `cls`: its own static `className` (what `Module.className` and configs use). */
+function nameOf(cls: LayerClass | ContainerClass, method: string): string {
+  if (!Object.hasOwn(cls, 'className') || typeof cls.className !== 'string') {
+    const shown = (cls as { name?: string }).name || 'the class';
+    throw new Error(
+      `ModuleRegistry.${method}: ${shown} declares no static className; add \`static readonly className = '${shown}'\` or pass a name`,
+    );
+  }
+  return cls.className;
 }
 
 type Entry = { kind: 'layer'; cls: LayerClass } | { kind: 'container'; cls: ContainerClass };
@@ -41,14 +53,29 @@ type Entry = { kind: 'layer'; cls: LayerClass } | { kind: 'container'; cls: Cont
 export class ModuleRegistry {
   private readonly entries = new Map<string, Entry>();
 
-  /** Registers a layer class (`new cls(config)`) under `name`. */
-  register(name: string, cls: LayerClass): this {
-    return this.set(name, { kind: 'layer', cls });
+  /**
+   * Registers a layer class (`new cls(config)`) under its static `className` — the name its modules'
+   * configs carry — or under an explicit `name`.
+   *
+   * @example
+   * registry.register(BatchNorm2d);            // 'BatchNorm2d'
+   * registry.register('MyNorm', BatchNorm2d);  // an explicit name
+   */
+  register(cls: LayerClass): this;
+  register(name: string, cls: LayerClass): this;
+  register(nameOrClass: string | LayerClass, cls?: LayerClass): this {
+    const layer = typeof nameOrClass === 'string' ? (cls as LayerClass) : nameOrClass;
+    const name = typeof nameOrClass === 'string' ? nameOrClass : nameOf(layer, 'register');
+    return this.set(name, { kind: 'layer', cls: layer });
   }
 
-  /** Registers a container class (`cls.fromConfig(config, build)`) under `name`. */
-  registerContainer(name: string, cls: ContainerClass): this {
-    return this.set(name, { kind: 'container', cls });
+  /** Registers a container class (`cls.fromConfig(config, build)`) under its static `className` or `name`. */
+  registerContainer(cls: ContainerClass): this;
+  registerContainer(name: string, cls: ContainerClass): this;
+  registerContainer(nameOrClass: string | ContainerClass, cls?: ContainerClass): this {
+    const container = typeof nameOrClass === 'string' ? (cls as ContainerClass) : nameOrClass;
+    const name = typeof nameOrClass === 'string' ? nameOrClass : nameOf(container, 'registerContainer');
+    return this.set(name, { kind: 'container', cls: container });
   }
 
   private set(name: string, entry: Entry): this {
@@ -81,34 +108,32 @@ export class ModuleRegistry {
   }
 }
 
-const LAYERS: [string, LayerClass][] = [
-  ['Conv2d', Conv2d],
-  ['Linear', Linear],
-  ['MaxPool2d', MaxPool2d],
-  ['AvgPool2d', AvgPool2d],
-  ['AdaptiveAvgPool2d', AdaptiveAvgPool2d],
-  ['GlobalAvgPool2d', GlobalAvgPool2d],
-  ['Flatten', Flatten],
-  ['Identity', Identity],
-  ['ReLU', ReLU],
-  ['LeakyReLU', LeakyReLU],
-  ['ELU', ELU],
-  ['GELU', GELU],
-  ['SiLU', SiLU],
-  ['Sigmoid', Sigmoid],
-  ['Tanh', Tanh],
-  ['Softmax', Softmax],
+// This package's classes, each registered under its static className.
+const LAYERS: LayerClass[] = [
+  Conv2d,
+  Linear,
+  MaxPool2d,
+  AvgPool2d,
+  AdaptiveAvgPool2d,
+  GlobalAvgPool2d,
+  Flatten,
+  Identity,
+  ReLU,
+  LeakyReLU,
+  ELU,
+  GELU,
+  SiLU,
+  Sigmoid,
+  Tanh,
+  Softmax,
 ];
 
-const CONTAINERS: [string, ContainerClass][] = [
-  ['Sequential', Sequential],
-  ['Residual', Residual],
-];
+const CONTAINERS: ContainerClass[] = [Sequential, Residual];
 
 /** A new registry holding every `@convkit/core` module class. */
 export function coreModules(): ModuleRegistry {
   const registry = new ModuleRegistry();
-  for (const [name, cls] of LAYERS) registry.register(name, cls);
-  for (const [name, cls] of CONTAINERS) registry.registerContainer(name, cls);
+  for (const cls of LAYERS) registry.register(cls);
+  for (const cls of CONTAINERS) registry.registerContainer(cls);
   return registry;
 }

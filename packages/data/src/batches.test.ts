@@ -1,6 +1,7 @@
-import { initBackend, Rng } from '@convkit/backend';
+import { Rng } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import { memory } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Batch, batchCount, batches } from './batches';
 import { createDataset, type Dataset } from './dataset';
 
@@ -30,9 +31,7 @@ function order(it: Iterable<Batch>): number[][] {
 }
 
 describe('batches', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
 
   it('yields float32 NHWC images scaled to [0, 1] and int32 labels', () => {
     const ds = toy(5);

@@ -60,7 +60,7 @@ export async function loadFashionMnist(
   const classes = FASHION_MNIST_CLASSES.length;
   const images = new Uint8Array(classes * perClass * PIXELS);
   const labels = new Uint8Array(classes * perClass);
-  // One class at a time: a class file plus its parsed arrays take ~60 MB of heap; all ten at once, ~600 MB.
+  // One class at a time: a class file plus its parsed arrays are large; all ten at once would be ten times that.
   for (let c = 0; c < classes; c++) {
     const pixels = await loadClass(dir, c);
     for (let k = 0; k < perClass; k++) {

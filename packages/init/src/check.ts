@@ -12,15 +12,6 @@ export function checkShape(shape: readonly number[], who: string): number {
   return size;
 }
 
-/** Throws if `value` is not a finite number (and, with `min`, not >= min). */
-export function checkNumber(who: string, name: string, value: unknown, min?: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new Error(`${who}: ${name} must be a finite number, got ${String(value)}`);
-  }
-  if (min !== undefined && value < min) throw new Error(`${who}: ${name} must be >= ${min}, got ${value}`);
-  return value;
-}
-
 /** Throws on option keys that `who` does not know (catches typos in configs such as `{ gian: 2 }`). */
 export function checkOptions(who: string, options: object | undefined, known: readonly string[]): void {
   if (options === undefined) return;

@@ -1,4 +1,4 @@
-import { checkNumber } from './check';
+import { checkNumber } from '@convkit/backend';
 
 /** The nonlinearities `calculateGain` knows (PyTorch's names in camelCase). */
 export const NONLINEARITIES = [

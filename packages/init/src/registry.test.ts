@@ -1,4 +1,5 @@
 import type { Rng } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import { describe, expect, it } from 'vitest';
 import { normal } from './initializers/normal';
 import {
@@ -8,9 +9,10 @@ import {
   InitializerRegistry,
   resolveInitializer,
 } from './registry';
-import { draw, useCpu } from './test-helpers';
+import { draw } from './test-helpers';
 
-useCpu();
+// Values are drawn in JavaScript, so the backend does not change them.
+useBackend('cpu');
 
 const NAMES = [
   'zeros',

@@ -1,7 +1,7 @@
-// Helpers for this package's tests (not exported from the package): the cpu backend, sample statistics,
+// Helpers for this package's tests (not exported from the package): sample statistics,
 // leak-checked draws, and tiny modules implementing the diagnostics' structural interface (init's tests
 // stay independent of @convkit/core).
-import { initBackend, type Rng } from '@convkit/backend';
+import type { Rng } from '@convkit/backend';
 import {
   matMul,
   memory,
@@ -12,15 +12,8 @@ import {
   type Variable,
   variable,
 } from '@tensorflow/tfjs-core';
-import { beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { ForwardHook, HookableModule, InspectableModel } from './diagnostics/hookable';
-
-/** Runs the file's tests on the cpu backend (values are drawn in JS, so the backend does not change them). */
-export function useCpu(): void {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
-}
 
 /** Sample mean and (population) standard deviation, accumulated in float64. */
 export function sampleStats(data: ArrayLike<number>): {

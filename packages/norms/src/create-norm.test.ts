@@ -1,6 +1,6 @@
-import { initBackend } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import { Identity } from '@convkit/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatchNorm2d } from './batch-norm';
 import { createNorm, normNames } from './create-norm';
 import { GroupNorm } from './group-norm';
@@ -8,7 +8,7 @@ import { InstanceNorm2d } from './instance-norm';
 import { LayerNorm2d } from './layer-norm';
 
 describe('createNorm', () => {
-  beforeAll(() => initBackend({ backend: 'cpu', strict: true }));
+  useBackend('cpu');
 
   it('builds each norm of the table with the given options', () => {
     const built = normNames.map((name) => createNorm(name, 8, { numGroups: 4, eps: 1e-3 }));

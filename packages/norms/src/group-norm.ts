@@ -1,23 +1,19 @@
-import { Module, type ModuleConfig } from '@convkit/core';
 import { ones, reshape, type Tensor, tidy, type Variable, zeros } from '@tensorflow/tfjs-core';
+import { Norm, type NormOptions, resolveNormOptions } from './norm';
 import { normalize } from './ops/normalize';
 
-/** Options of `GroupNorm`. */
-export interface GroupNormOptions {
+/** Options of `GroupNorm`, and `eps` and `fused`. */
+export interface GroupNormOptions extends NormOptions {
   /** G, the number of groups; must divide `numChannels`. */
   numGroups: number;
   /** C, the number of channels (last axis). */
   numChannels: number;
-  /** Added to the variance before the square root (default 1e-5). */
-  eps?: number;
   /** Learnable per-channel `weight` (init 1) and `bias` (init 0) (default true). */
   affine?: boolean;
-  /**
-   * Run on the backend's fused normalization kernels where it has them (webgpu: fewer GPU launches,
-   * see bench/RESULTS.md); false forces the composed ops. Same values either way (default true).
-   */
-  fused?: boolean;
 }
+
+/** `GroupNorm`'s resolved options: every default filled in. */
+export type GroupNormConfig = Required<GroupNormOptions>;
 
 /**
  * Group normalization with PyTorch's semantics, channels last: the C channels are split into G
@@ -39,21 +35,15 @@ export interface GroupNormOptions {
  * const gn = new GroupNorm({ numGroups: 32, numChannels: 256 });
  * const y = gn.call(x); // x: [N, H, W, 256]
  */
-export class GroupNorm extends Module {
+export class GroupNorm extends Norm {
   static readonly className = 'GroupNorm';
-  readonly numGroups: number;
-  readonly numChannels: number;
-  readonly eps: number;
-  readonly affine: boolean;
-  readonly fused: boolean;
+  override readonly options: GroupNormConfig;
   readonly weight?: Variable;
   readonly bias?: Variable;
 
   constructor(options: GroupNormOptions) {
     super();
     const { numGroups, numChannels } = options;
-    this.numGroups = numGroups;
-    this.numChannels = numChannels;
     if (!Number.isInteger(numGroups) || numGroups < 1 || !Number.isInteger(numChannels) || numChannels < 1) {
       throw new Error(`${this.className}: numGroups and numChannels must be positive integers`);
     }
@@ -62,51 +52,57 @@ export class GroupNorm extends Module {
         `${this.className}: num_channels must be divisible by num_groups (got numChannels=${numChannels}, numGroups=${numGroups})`,
       );
     }
-    this.eps = options.eps ?? 1e-5;
-    this.affine = options.affine ?? true;
-    this.fused = options.fused ?? true;
-    if (this.affine) {
+    const { eps, fused } = resolveNormOptions(options);
+    this.options = { numGroups, numChannels, eps, affine: options.affine ?? true, fused };
+    if (this.options.affine) {
       this.weight = this.addParameter('weight', ones([numChannels]));
       this.bias = this.addParameter('bias', zeros([numChannels]));
     }
   }
 
+  /** @deprecated Read `options.numGroups`. */
+  get numGroups(): number {
+    return this.options.numGroups;
+  }
+
+  /** @deprecated Read `options.numChannels`. */
+  get numChannels(): number {
+    return this.options.numChannels;
+  }
+
+  /** @deprecated Read `options.eps`. */
+  get eps(): number {
+    return this.options.eps;
+  }
+
+  /** @deprecated Read `options.affine`. */
+  get affine(): boolean {
+    return this.options.affine;
+  }
+
+  /** @deprecated Read `options.fused`. */
+  get fused(): boolean {
+    return this.options.fused;
+  }
+
   forward(x: Tensor): Tensor {
-    if (x.rank < 2 || x.shape[x.rank - 1] !== this.numChannels) {
+    if (x.rank < 2 || x.shape[x.rank - 1] !== this.options.numChannels) {
       throw new Error(
-        `${this.className}: expected input [N, ..., ${this.numChannels}] (channels last), got [${x.shape}]`,
+        `${this.className}: expected input [N, ..., ${this.options.numChannels}] (channels last), got [${x.shape}]`,
       );
     }
-    const g = this.numGroups;
+    const g = this.options.numGroups;
     return tidy(() => {
       // [N, ..., C] → [N, positions, G, C/G]: a free reshape, channel c = group·(C/G) + j as in PyTorch.
-      const d = this.numChannels / g;
+      const d = this.options.numChannels / g;
       const grouped = reshape(x, [x.shape[0], -1, g, d]);
       const perGroup = (p?: Tensor) => (p ? reshape(p, [g, d]) : undefined);
-      const y = normalize(grouped, [1, 3], this.eps, {
+      const y = normalize(grouped, [1, 3], this.options.eps, {
         weight: perGroup(this.weight),
         bias: perGroup(this.bias),
-        fused: this.fused,
+        fused: this.options.fused,
       });
       return reshape(y, x.shape);
     });
-  }
-
-  /** Names of this module's parameters an optimizer should not decay (see @convkit/regularization). */
-  noWeightDecay(): string[] {
-    return ['weight', 'bias'];
-  }
-
-  override toConfig(): ModuleConfig {
-    return {
-      className: this.className,
-      config: {
-        numGroups: this.numGroups,
-        numChannels: this.numChannels,
-        eps: this.eps,
-        affine: this.affine,
-        fused: this.fused,
-      },
-    };
   }
 }

@@ -32,7 +32,7 @@ export class InstanceNorm2d extends RunningNorm {
 
   constructor(options: InstanceNormOptions) {
     super(options, { affine: false, trackRunningStats: false });
-    if (this.momentum === null)
+    if (this.options.momentum === null)
       throw new Error(
         `${this.className}: momentum must be a number (PyTorch has no cumulative average here)`,
       );

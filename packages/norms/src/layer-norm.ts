@@ -1,23 +1,20 @@
-import { Module, type ModuleConfig } from '@convkit/core';
+import type { ModuleConfig } from '@convkit/core';
 import { ones, type Tensor, tidy, type Variable, zeros } from '@tensorflow/tfjs-core';
+import { Norm, type NormOptions, resolveNormOptions } from './norm';
 import { normalize } from './ops/normalize';
 
-/** Options of `LayerNorm`. */
-export interface LayerNormOptions {
+/** Options of `LayerNorm`, and `eps` and `fused`. */
+export interface LayerNormOptions extends NormOptions {
   /** The trailing shape normalized over, e.g. `[H, W, C]` or `C`. */
   normalizedShape: number | number[];
-  /** Added to the variance before the square root (default 1e-5). */
-  eps?: number;
   /** Learnable elementwise `weight` (init 1) and `bias` (init 0) of shape `normalizedShape` (default true). */
   elementwiseAffine?: boolean;
   /** With `elementwiseAffine`, whether to learn the bias too (default true). */
   bias?: boolean;
-  /**
-   * Run on the backend's fused normalization kernels where it has them (webgpu: fewer GPU launches,
-   * see bench/RESULTS.md); false forces the composed ops. Same values either way (default true).
-   */
-  fused?: boolean;
 }
+
+/** `LayerNorm`'s resolved options: every default filled in, `normalizedShape` as an array. */
+export type LayerNormConfig = Required<LayerNormOptions> & { normalizedShape: number[] };
 
 /**
  * Layer normalization with PyTorch's semantics: per sample, over the trailing `normalizedShape` axes.
@@ -38,64 +35,60 @@ export interface LayerNormOptions {
  * const ln = new LayerNorm({ normalizedShape: [8, 8, 32] });
  * const y = ln.call(x); // x: [N, 8, 8, 32]
  */
-export class LayerNorm extends Module {
+export class LayerNorm extends Norm {
   static readonly className: string = 'LayerNorm';
-  readonly normalizedShape: number[];
-  readonly eps: number;
-  readonly elementwiseAffine: boolean;
-  readonly fused: boolean;
-  private readonly withBias: boolean;
+  override readonly options: LayerNormConfig;
   readonly weight?: Variable;
   readonly bias?: Variable;
 
   constructor(options: LayerNormOptions) {
     super();
-    const { normalizedShape } = options;
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-    if (!this.normalizedShape.length || this.normalizedShape.some((d) => !Number.isInteger(d) || d < 1)) {
-      throw new Error(`${this.className}: invalid normalizedShape [${this.normalizedShape}]`);
+    const shape = options.normalizedShape;
+    const normalizedShape = typeof shape === 'number' ? [shape] : [...shape];
+    if (!normalizedShape.length || normalizedShape.some((d) => !Number.isInteger(d) || d < 1)) {
+      throw new Error(`${this.className}: invalid normalizedShape [${normalizedShape}]`);
     }
-    this.eps = options.eps ?? 1e-5;
-    this.elementwiseAffine = options.elementwiseAffine ?? true;
-    this.withBias = options.bias ?? true;
-    this.fused = options.fused ?? true;
-    if (this.elementwiseAffine) {
-      this.weight = this.addParameter('weight', ones(this.normalizedShape));
-      if (this.withBias) this.bias = this.addParameter('bias', zeros(this.normalizedShape));
+    const { eps, fused } = resolveNormOptions(options);
+    const elementwiseAffine = options.elementwiseAffine ?? true;
+    this.options = { normalizedShape, eps, elementwiseAffine, bias: options.bias ?? true, fused };
+    if (elementwiseAffine) {
+      this.weight = this.addParameter('weight', ones(normalizedShape));
+      if (this.options.bias) this.bias = this.addParameter('bias', zeros(normalizedShape));
     }
+  }
+
+  /** @deprecated Read `options.normalizedShape`. */
+  get normalizedShape(): number[] {
+    return this.options.normalizedShape;
+  }
+
+  /** @deprecated Read `options.eps`. */
+  get eps(): number {
+    return this.options.eps;
+  }
+
+  /** @deprecated Read `options.elementwiseAffine`. */
+  get elementwiseAffine(): boolean {
+    return this.options.elementwiseAffine;
+  }
+
+  /** @deprecated Read `options.fused`. */
+  get fused(): boolean {
+    return this.options.fused;
   }
 
   forward(x: Tensor): Tensor {
-    const k = this.normalizedShape.length;
+    const { normalizedShape, eps, fused } = this.options;
+    const k = normalizedShape.length;
     const tail = x.shape.slice(x.rank - k);
-    if (x.rank < k || tail.some((d, i) => d !== this.normalizedShape[i])) {
+    if (x.rank < k || tail.some((d, i) => d !== normalizedShape[i])) {
       throw new Error(
-        `${this.className}: Given normalized_shape=[${this.normalizedShape}], expected input with shape ` +
-          `[*, ${this.normalizedShape.join(', ')}], but got input of size [${x.shape}]`,
+        `${this.className}: Given normalized_shape=[${normalizedShape}], expected input with shape ` +
+          `[*, ${normalizedShape.join(', ')}], but got input of size [${x.shape}]`,
       );
     }
     const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
-    return tidy(() =>
-      normalize(x, axes, this.eps, { weight: this.weight, bias: this.bias, fused: this.fused }),
-    );
-  }
-
-  /** Names of this module's parameters an optimizer should not decay (see @convkit/regularization). */
-  noWeightDecay(): string[] {
-    return ['weight', 'bias'];
-  }
-
-  override toConfig(): ModuleConfig {
-    return {
-      className: this.className,
-      config: {
-        normalizedShape: this.normalizedShape,
-        eps: this.eps,
-        elementwiseAffine: this.elementwiseAffine,
-        bias: this.withBias,
-        fused: this.fused,
-      },
-    };
+    return tidy(() => normalize(x, axes, eps, { weight: this.weight, bias: this.bias, fused }));
   }
 }
 
@@ -115,12 +108,15 @@ export interface LayerNorm2dOptions extends Omit<LayerNormOptions, 'normalizedSh
  */
 export class LayerNorm2d extends LayerNorm {
   static override readonly className = 'LayerNorm2d';
-  readonly numChannels: number;
 
   constructor(options: LayerNorm2dOptions) {
     const { numChannels, ...rest } = options;
     super({ ...rest, normalizedShape: [numChannels] });
-    this.numChannels = numChannels;
+  }
+
+  /** @deprecated Read `options.normalizedShape[0]`. */
+  get numChannels(): number {
+    return this.options.normalizedShape[0] as number;
   }
 
   override forward(x: Tensor): Tensor {
@@ -129,8 +125,9 @@ export class LayerNorm2d extends LayerNorm {
     return super.forward(x);
   }
 
+  /** Its constructor takes `numChannels` instead of LayerNorm's `normalizedShape`: so does its config. */
   override toConfig(): ModuleConfig {
-    const { normalizedShape: _, ...rest } = super.toConfig().config;
-    return { className: this.className, config: { numChannels: this.numChannels, ...rest } };
+    const { normalizedShape, ...rest } = super.toConfig().config;
+    return { className: this.className, config: { numChannels: (normalizedShape as number[])[0], ...rest } };
   }
 }

@@ -1,13 +1,13 @@
-import { initBackend } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import { Conv2d, coreModules, Sequential } from '@convkit/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatchNorm2d } from './batch-norm';
 import { GroupNorm } from './group-norm';
 import { LayerNorm } from './layer-norm';
 import { registerNorms } from './registry';
 
 describe('registerNorms', () => {
-  beforeAll(() => initBackend({ backend: 'cpu', strict: true }));
+  useBackend('cpu');
 
   it('lets a registry rebuild a model containing norms from its config', () => {
     const registry = registerNorms(coreModules());

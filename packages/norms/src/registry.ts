@@ -4,14 +4,15 @@ import { GroupNorm } from './group-norm';
 import { InstanceNorm2d } from './instance-norm';
 import { LayerNorm, LayerNorm2d } from './layer-norm';
 
-const NORM_LAYERS: [string, LayerClass][] = [
-  ['BatchNorm', BatchNorm],
-  ['BatchNorm1d', BatchNorm1d],
-  ['BatchNorm2d', BatchNorm2d],
-  ['LayerNorm', LayerNorm],
-  ['LayerNorm2d', LayerNorm2d],
-  ['InstanceNorm2d', InstanceNorm2d],
-  ['GroupNorm', GroupNorm],
+// This package's layers, each registered under its static className.
+const NORM_LAYERS: LayerClass[] = [
+  BatchNorm,
+  BatchNorm1d,
+  BatchNorm2d,
+  LayerNorm,
+  LayerNorm2d,
+  InstanceNorm2d,
+  GroupNorm,
 ];
 
 /**
@@ -22,6 +23,6 @@ const NORM_LAYERS: [string, LayerClass][] = [
  * const registry = registerNorms(coreModules());
  */
 export function registerNorms(registry: ModuleRegistry): ModuleRegistry {
-  for (const [name, cls] of NORM_LAYERS) registry.register(name, cls);
+  for (const cls of NORM_LAYERS) registry.register(cls);
   return registry;
 }

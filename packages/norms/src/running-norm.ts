@@ -1,38 +1,29 @@
-import { Module, type ModuleConfig } from '@convkit/core';
 import { ones, scalar, type Tensor, tidy, type Variable, zeros } from '@tensorflow/tfjs-core';
+import { Norm, type NormOptions, resolveNormOptions } from './norm';
 import { normalize } from './ops/normalize';
 
-/** Options shared by BatchNorm and InstanceNorm (PyTorch's `_NormBase`). */
-export interface RunningNormOptions {
+/** Options shared by BatchNorm and InstanceNorm (PyTorch's `_NormBase`), and `eps` and `fused`. */
+export interface RunningNormOptions extends NormOptions {
   /** C, the number of channels (last axis). */
   numFeatures: number;
-  /** Added to the variance before the square root (default 1e-5). */
-  eps?: number;
   /** Weight of the new batch in the running average (default 0.1); `null` → cumulative average. */
   momentum?: number | null;
   /** Learnable per-channel `weight` (init 1) and `bias` (init 0). */
   affine?: boolean;
   /** Keep `runningMean` / `runningVar` / `numBatchesTracked` buffers and normalize with them in eval. */
   trackRunningStats?: boolean;
-  /**
-   * Run on the backend's fused normalization kernels where it has them (webgpu: fewer GPU launches,
-   * see bench/RESULTS.md); false forces the composed ops. Same values either way (default true).
-   */
-  fused?: boolean;
 }
+
+/** The resolved options of BatchNorm and InstanceNorm: every default filled in. */
+export type RunningNormConfig = Required<RunningNormOptions>;
 
 /**
  * Base of the norms with running statistics (BatchNorm, InstanceNorm): per-channel affine parameters,
  * running buffers, and the train/eval switch. Subclasses choose the reduction axes and the input checks.
  * Channels are the last axis (NHWC).
  */
-export abstract class RunningNorm extends Module {
-  readonly eps: number;
-  readonly momentum: number | null;
-  readonly affine: boolean;
-  readonly trackRunningStats: boolean;
-  readonly fused: boolean;
-  readonly numFeatures: number;
+export abstract class RunningNorm extends Norm {
+  override readonly options: RunningNormConfig;
   readonly weight?: Variable;
   readonly bias?: Variable;
   readonly runningMean?: Variable;
@@ -42,24 +33,57 @@ export abstract class RunningNorm extends Module {
   constructor(options: RunningNormOptions, defaults: { affine: boolean; trackRunningStats: boolean }) {
     super();
     const numFeatures = options.numFeatures;
-    this.numFeatures = numFeatures;
     if (!Number.isInteger(numFeatures) || numFeatures < 1) {
       throw new Error(`${this.className}: numFeatures must be a positive integer, got ${numFeatures}`);
     }
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    this.affine = options.affine ?? defaults.affine;
-    this.trackRunningStats = options.trackRunningStats ?? defaults.trackRunningStats;
-    this.fused = options.fused ?? true;
-    if (this.affine) {
+    const { eps, fused } = resolveNormOptions(options);
+    this.options = {
+      numFeatures,
+      eps,
+      momentum: options.momentum === undefined ? 0.1 : options.momentum,
+      affine: options.affine ?? defaults.affine,
+      trackRunningStats: options.trackRunningStats ?? defaults.trackRunningStats,
+      fused,
+    };
+    if (this.options.affine) {
       this.weight = this.addParameter('weight', ones([numFeatures]));
       this.bias = this.addParameter('bias', zeros([numFeatures]));
     }
-    if (this.trackRunningStats) {
+    if (this.options.trackRunningStats) {
       this.runningMean = this.addBuffer('runningMean', zeros([numFeatures]));
       this.runningVar = this.addBuffer('runningVar', ones([numFeatures]));
       this.numBatchesTracked = this.addBuffer('numBatchesTracked', scalar(0));
     }
+  }
+
+  /** @deprecated Read `options.numFeatures`. */
+  get numFeatures(): number {
+    return this.options.numFeatures;
+  }
+
+  /** @deprecated Read `options.eps`. */
+  get eps(): number {
+    return this.options.eps;
+  }
+
+  /** @deprecated Read `options.momentum`. */
+  get momentum(): number | null {
+    return this.options.momentum;
+  }
+
+  /** @deprecated Read `options.affine`. */
+  get affine(): boolean {
+    return this.options.affine;
+  }
+
+  /** @deprecated Read `options.trackRunningStats`. */
+  get trackRunningStats(): boolean {
+    return this.options.trackRunningStats;
+  }
+
+  /** @deprecated Read `options.fused`. */
+  get fused(): boolean {
+    return this.options.fused;
   }
 
   /** Whether training advances `numBatchesTracked` (BatchNorm does; PyTorch's InstanceNorm does not). */
@@ -72,11 +96,11 @@ export abstract class RunningNorm extends Module {
   protected abstract check(x: Tensor, useBatchStats: boolean): void;
 
   forward(x: Tensor): Tensor {
-    const useBatchStats = this.training || !this.trackRunningStats;
+    const useBatchStats = this.training || !this.options.trackRunningStats;
     this.check(x, useBatchStats);
-    if (x.shape[x.rank - 1] !== this.numFeatures) {
+    if (x.shape[x.rank - 1] !== this.options.numFeatures) {
       throw new Error(
-        `${this.className}: expected ${this.numFeatures} channels in the last axis (NHWC), got input of shape [${x.shape}]`,
+        `${this.className}: expected ${this.options.numFeatures} channels in the last axis (NHWC), got input of shape [${x.shape}]`,
       );
     }
     const { runningMean, runningVar, numBatchesTracked } = this;
@@ -89,36 +113,17 @@ export abstract class RunningNorm extends Module {
               runningVar,
               numBatchesTracked: this.countsBatches ? numBatchesTracked : undefined,
             },
-            momentum: this.momentum,
+            momentum: this.options.momentum,
           }
         : undefined;
     return tidy(() =>
-      normalize(x, this.statAxes(x.rank), this.eps, {
+      normalize(x, this.statAxes(x.rank), this.options.eps, {
         weight: this.weight,
         bias: this.bias,
         running,
         training: this.training,
-        fused: this.fused,
+        fused: this.options.fused,
       }),
     );
-  }
-
-  /** Names of this module's parameters an optimizer should not decay (see @convkit/regularization). */
-  noWeightDecay(): string[] {
-    return ['weight', 'bias'];
-  }
-
-  override toConfig(): ModuleConfig {
-    return {
-      className: this.className,
-      config: {
-        numFeatures: this.numFeatures,
-        eps: this.eps,
-        momentum: this.momentum,
-        affine: this.affine,
-        trackRunningStats: this.trackRunningStats,
-        fused: this.fused,
-      },
-    };
   }
 }

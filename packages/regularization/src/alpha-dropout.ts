@@ -1,14 +1,10 @@
-import type { Rng } from '@convkit/backend';
-import { layerRng, Module, type ModuleConfig } from '@convkit/core';
 import { add, clone, mul, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
-import { checkProbability, seedConfig } from './mask';
+import { DropLayer, type DropOptions } from './drop-layer';
 
 /** Options of {@link AlphaDropout}. */
-export interface AlphaDropoutOptions {
+export interface AlphaDropoutOptions extends DropOptions {
   /** Probability of dropping a unit, in [0, 1]. Default 0.5. */
   p?: number;
-  /** Seed or generator the masks are drawn from. Default: a fresh random seed. */
-  rng?: number | Rng;
 }
 
 /** −λ·α of SELU: the value SELU saturates to, which dropped units are set to. */
@@ -26,23 +22,17 @@ const ALPHA_PRIME = 1.7580993408473766;
  * @example
  * const drop = new AlphaDropout({ p: 0.1, rng: 2 }); // after SELU activations
  */
-export class AlphaDropout extends Module {
+export class AlphaDropout extends DropLayer<{ p: number; rng?: number }> {
   static readonly className = 'AlphaDropout';
-  readonly p: number;
-  private readonly rng: Rng;
-  private readonly seed: { rng?: number };
 
   constructor(options: AlphaDropoutOptions = {}) {
-    super();
-    this.p = checkProbability('AlphaDropout', options.p ?? 0.5);
-    this.rng = layerRng(options.rng);
-    this.seed = seedConfig(options.rng);
+    super('AlphaDropout', options, 0.5, {});
   }
 
   forward(x: Tensor): Tensor {
-    if (!this.training || this.p === 0) return clone(x);
-    if (this.p === 1) return mul(x, 0);
-    const p = this.p;
+    if (!this.training || this.options.p === 0) return clone(x);
+    if (this.options.p === 1) return mul(x, 0);
+    const p = this.options.p;
     const a = 1 / Math.sqrt((ALPHA_PRIME * ALPHA_PRIME * p + 1) * (1 - p));
     const kept = a * ALPHA_PRIME * p;
     const dropped = a * ALPHA_PRIME * (p - 1);
@@ -55,9 +45,5 @@ export class AlphaDropout extends Module {
       offset[i] = keep ? kept : dropped;
     }
     return tidy(() => add(mul(x, tensor(scale, x.shape)), tensor(offset, x.shape)));
-  }
-
-  override toConfig(): ModuleConfig {
-    return { className: this.className, config: { p: this.p, ...this.seed } };
   }
 }

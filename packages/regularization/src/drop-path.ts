@@ -1,17 +1,17 @@
-import type { Rng } from '@convkit/backend';
-import { layerRng, Module, type ModuleConfig } from '@convkit/core';
 import { clone, mul, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { bernoulliMask, checkProbability, seedConfig } from './mask';
+import { DropLayer, type DropOptions } from './drop-layer';
+import { bernoulliMask } from './mask';
 
 /** Options of {@link DropPath}. */
-export interface DropPathOptions {
+export interface DropPathOptions extends DropOptions {
   /** Probability of dropping a sample's residual branch, in [0, 1]. Default 0. */
   p?: number;
   /** Scale kept samples by 1/(1−p) (timm's `scale_by_keep`). Default true. */
   scaleByKeep?: boolean;
-  /** Seed or generator the masks are drawn from. Default: a fresh random seed. */
-  rng?: number | Rng;
 }
+
+/** {@link DropPath}'s resolved options (`rng` only as a numeric seed). */
+export type DropPathConfig = { p: number; scaleByKeep: boolean; rng?: number };
 
 /**
  * Stochastic depth (Huang et al. 2016), timm's `drop_path`: in training the whole input of a sample
@@ -26,32 +26,25 @@ export interface DropPathOptions {
  * const dropPath = new DropPath({ p: 0.1, rng: 5 });
  * const y = add(x, dropPath.call(branch.call(x)));
  */
-export class DropPath extends Module {
+export class DropPath extends DropLayer<DropPathConfig> {
   static readonly className = 'DropPath';
-  readonly p: number;
-  readonly scaleByKeep: boolean;
-  private readonly rng: Rng;
-  private readonly seed: { rng?: number };
 
   constructor(options: DropPathOptions = {}) {
-    super();
-    this.p = checkProbability('DropPath', options.p ?? 0);
-    this.scaleByKeep = options.scaleByKeep ?? true;
-    this.rng = layerRng(options.rng);
-    this.seed = seedConfig(options.rng);
+    super('DropPath', options, 0, { scaleByKeep: options.scaleByKeep ?? true });
+  }
+
+  /** @deprecated Read `options.scaleByKeep`. */
+  get scaleByKeep(): boolean {
+    return this.options.scaleByKeep;
   }
 
   forward(x: Tensor): Tensor {
-    if (!this.training || this.p === 0) return clone(x);
+    if (!this.training || this.options.p === 0) return clone(x);
     if (x.rank < 1) throw new Error(`DropPath: expected a batch [N, ...], got a scalar`);
-    const keep = 1 - this.p;
+    const keep = 1 - this.options.p;
     const shape = [x.shape[0], ...x.shape.slice(1).map(() => 1)];
     return tidy(() =>
-      mul(x, bernoulliMask(this.rng, shape, keep, keep > 0 && this.scaleByKeep ? 1 / keep : 1)),
+      mul(x, bernoulliMask(this.rng, shape, keep, keep > 0 && this.options.scaleByKeep ? 1 / keep : 1)),
     );
-  }
-
-  override toConfig(): ModuleConfig {
-    return { className: this.className, config: { p: this.p, scaleByKeep: this.scaleByKeep, ...this.seed } };
   }
 }

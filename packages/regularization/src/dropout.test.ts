@@ -74,7 +74,7 @@ describeEachBackend('Dropout', () => {
 describe('Dropout options', () => {
   it('rejects p outside [0, 1] and unknown scalings', () => {
     for (const p of [-0.1, 1.5, Number.NaN]) {
-      expect(() => new Dropout({ p })).toThrow('drop probability p has to be between 0 and 1');
+      expect(() => new Dropout({ p })).toThrow('Dropout: p must be a probability in [0, 1]');
     }
     expect(() => new Dropout({ scaling: 'train' as never })).toThrow(
       "scaling must be 'inverted' or 'test-time'",

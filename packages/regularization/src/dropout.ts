@@ -1,23 +1,20 @@
-import type { Rng } from '@convkit/backend';
-import { layerRng, Module, type ModuleConfig } from '@convkit/core';
 import { clone, mul, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { bernoulliMask, checkProbability, seedConfig } from './mask';
+import { DropLayer, type DropOptions } from './drop-layer';
+import { bernoulliMask } from './mask';
 
 /** Where dropout rescales: `'inverted'` (kept units ×1/(1−p) in training) or `'test-time'` (×(1−p) in eval). */
 export type DropoutScaling = 'inverted' | 'test-time';
 
 /** Options of {@link Dropout}. */
-export interface DropoutOptions {
+export interface DropoutOptions extends DropOptions {
   /** Probability of dropping a unit, in [0, 1]. Default 0.5. */
   p?: number;
   /** Default `'inverted'` (PyTorch's). */
   scaling?: DropoutScaling;
-  /**
-   * Seed or generator the masks are drawn from. Default: a fresh random seed. For reproducible
-   * masks give each dropout of a model its own stream of one seeded generator (`rng.fork()`).
-   */
-  rng?: number | Rng;
 }
+
+/** {@link Dropout}'s resolved options (`rng` only as a numeric seed). */
+export type DropoutConfig = { p: number; scaling: DropoutScaling; rng?: number };
 
 /**
  * Dropout (Srivastava et al. 2014): in training each element is zeroed with probability p.
@@ -37,36 +34,30 @@ export interface DropoutOptions {
  * drop.call(x);        // training: about 20% zeros, the rest ×1.25
  * drop.eval().call(x); // x
  */
-export class Dropout extends Module {
+export class Dropout extends DropLayer<DropoutConfig> {
   static readonly className = 'Dropout';
-  readonly p: number;
-  readonly scaling: DropoutScaling;
-  private readonly rng: Rng;
-  private readonly seed: { rng?: number };
 
   constructor(options: DropoutOptions = {}) {
-    super();
-    this.p = checkProbability('Dropout', options.p ?? 0.5);
-    this.scaling = options.scaling ?? 'inverted';
-    if (this.scaling !== 'inverted' && this.scaling !== 'test-time') {
-      throw new Error(`Dropout: scaling must be 'inverted' or 'test-time', got '${this.scaling}'`);
+    super('Dropout', options, 0.5, { scaling: options.scaling ?? 'inverted' });
+    const { scaling } = this.options;
+    if (scaling !== 'inverted' && scaling !== 'test-time') {
+      throw new Error(`Dropout: scaling must be 'inverted' or 'test-time', got '${scaling}'`);
     }
-    this.rng = layerRng(options.rng);
-    this.seed = seedConfig(options.rng);
+  }
+
+  /** @deprecated Read `options.scaling`. */
+  get scaling(): DropoutScaling {
+    return this.options.scaling;
   }
 
   /** Outputs are always new tensors (an identity pass returns `clone(x)`, sharing x's data): disposing
    * the output never disposes the input. */
   forward(x: Tensor): Tensor {
-    const keep = 1 - this.p;
-    if (!this.training) return this.scaling === 'test-time' && keep !== 1 ? mul(x, keep) : clone(x);
-    if (this.p === 0) return clone(x);
+    const keep = 1 - this.options.p;
+    if (!this.training) return this.options.scaling === 'test-time' && keep !== 1 ? mul(x, keep) : clone(x);
+    if (this.options.p === 0) return clone(x);
     // p = 1: an all-zero mask (no 1/0 scale).
-    const kept = this.scaling === 'inverted' && keep > 0 ? 1 / keep : 1;
+    const kept = this.options.scaling === 'inverted' && keep > 0 ? 1 / keep : 1;
     return tidy(() => mul(x, bernoulliMask(this.rng, x.shape, keep, kept)));
-  }
-
-  override toConfig(): ModuleConfig {
-    return { className: this.className, config: { p: this.p, scaling: this.scaling, ...this.seed } };
   }
 }

@@ -1,12 +1,12 @@
-import { initBackend } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import { coreModules, Linear, Sequential } from '@convkit/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DropPath } from './drop-path';
 import { Dropout } from './dropout';
 import { registerRegularization } from './registry';
 
 describe('registerRegularization', () => {
-  beforeAll(() => initBackend({ backend: 'cpu', strict: true }));
+  useBackend('cpu');
 
   it('lets a registry rebuild a model containing dropout layers from its config', () => {
     const registry = registerRegularization(coreModules());

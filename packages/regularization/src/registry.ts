@@ -4,12 +4,8 @@ import { DropPath } from './drop-path';
 import { Dropout } from './dropout';
 import { SpatialDropout2d } from './spatial-dropout';
 
-const REGULARIZATION_LAYERS: [string, LayerClass][] = [
-  ['Dropout', Dropout],
-  ['SpatialDropout2d', SpatialDropout2d],
-  ['DropPath', DropPath],
-  ['AlphaDropout', AlphaDropout],
-];
+// This package's layers, each registered under its static className.
+const REGULARIZATION_LAYERS: LayerClass[] = [Dropout, SpatialDropout2d, DropPath, AlphaDropout];
 
 /**
  * Registers this package's layers (Dropout, SpatialDropout2d, DropPath, AlphaDropout) in `registry`
@@ -19,6 +15,6 @@ const REGULARIZATION_LAYERS: [string, LayerClass][] = [
  * const registry = registerRegularization(coreModules());
  */
 export function registerRegularization(registry: ModuleRegistry): ModuleRegistry {
-  for (const [name, cls] of REGULARIZATION_LAYERS) registry.register(name, cls);
+  for (const cls of REGULARIZATION_LAYERS) registry.register(cls);
   return registry;
 }

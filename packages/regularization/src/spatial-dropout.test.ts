@@ -31,7 +31,7 @@ describeEachBackend('SpatialDropout2d', () => {
   it('expects NHWC input and a probability', () => {
     const x = tensor([1, 2, 3], [1, 3]);
     expect(() => new SpatialDropout2d().call(x)).toThrow('SpatialDropout2d: expected input [N, H, W, C]');
-    expect(() => new SpatialDropout2d({ p: 2 })).toThrow('between 0 and 1');
+    expect(() => new SpatialDropout2d({ p: 2 })).toThrow('p must be a probability in [0, 1], got 2');
     x.dispose();
   });
 });

@@ -1,14 +1,12 @@
-import type { Rng } from '@convkit/backend';
-import { checkImage, layerRng, Module, type ModuleConfig } from '@convkit/core';
+import { checkImage } from '@convkit/core';
 import { clone, mul, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { bernoulliMask, checkProbability, seedConfig } from './mask';
+import { DropLayer, type DropOptions } from './drop-layer';
+import { bernoulliMask } from './mask';
 
 /** Options of {@link SpatialDropout2d}. */
-export interface SpatialDropout2dOptions {
+export interface SpatialDropout2dOptions extends DropOptions {
   /** Probability of dropping a channel, in [0, 1]. Default 0.5. */
   p?: number;
-  /** Seed or generator the masks are drawn from. Default: a fresh random seed. */
-  rng?: number | Rng;
 }
 
 /**
@@ -24,29 +22,19 @@ export interface SpatialDropout2dOptions {
  * @example
  * const drop = new SpatialDropout2d({ p: 0.1, rng: 3 });
  */
-export class SpatialDropout2d extends Module {
+export class SpatialDropout2d extends DropLayer<{ p: number; rng?: number }> {
   static readonly className = 'SpatialDropout2d';
-  readonly p: number;
-  private readonly rng: Rng;
-  private readonly seed: { rng?: number };
 
   constructor(options: SpatialDropout2dOptions = {}) {
-    super();
-    this.p = checkProbability('SpatialDropout2d', options.p ?? 0.5);
-    this.rng = layerRng(options.rng);
-    this.seed = seedConfig(options.rng);
+    super('SpatialDropout2d', options, 0.5, {});
   }
 
   forward(x: Tensor): Tensor {
     checkImage('SpatialDropout2d', x);
-    if (!this.training || this.p === 0) return clone(x);
-    const keep = 1 - this.p;
+    if (!this.training || this.options.p === 0) return clone(x);
+    const keep = 1 - this.options.p;
     const [n, , , c] = x.shape as number[];
     // A [N, 1, 1, C] mask broadcast over H, W (no tile).
     return tidy(() => mul(x, bernoulliMask(this.rng, [n, 1, 1, c], keep, keep > 0 ? 1 / keep : 1)));
-  }
-
-  override toConfig(): ModuleConfig {
-    return { className: this.className, config: { p: this.p, ...this.seed } };
   }
 }

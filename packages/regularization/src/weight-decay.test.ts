@@ -1,7 +1,7 @@
-import { initBackend } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import { Conv2d, Linear, Module, Sequential } from '@convkit/core';
 import { dispose, memory, mul, ones, sub, type Tensor, tensor, variable, zeros } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyWeightDecay, paramGroups } from './weight-decay';
 
 /** A norm-like module with a rank-3 scale that it declares as not to be decayed. */
@@ -18,7 +18,7 @@ class FakeLayerNorm extends Module {
 }
 
 describe('weight decay', () => {
-  beforeAll(() => initBackend({ backend: 'cpu', strict: true }));
+  useBackend('cpu');
 
   it('paramGroups: conv/linear weights decay; biases, rank-1 and declared norm parameters do not', () => {
     const net = new Sequential(

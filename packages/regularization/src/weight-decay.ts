@@ -1,4 +1,4 @@
-import type { Module } from '@convkit/core';
+import { declaresNoWeightDecay, type Module } from '@convkit/core';
 import { add, mul, type Tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
 
 /** Parameters sharing one weight-decay coefficient, by dotted name (as `namedParameters()` and `valueAndGrads`). */
@@ -15,15 +15,6 @@ export interface ParamGroupsOptions {
   excludeNormAndBias?: boolean;
 }
 
-/** A module that names some of its own parameters as not to be decayed (timm's `no_weight_decay`). */
-interface DeclaresNoDecay {
-  noWeightDecay(): string[];
-}
-
-function declaresNoDecay(m: Module): m is Module & DeclaresNoDecay {
-  return typeof (m as Partial<DeclaresNoDecay>).noWeightDecay === 'function';
-}
-
 /**
  * Splits a module's trainable parameters into `[decayed, notDecayed]` groups, for any optimizer that
  * takes per-group options (`weightDecay` of the second group is 0).
@@ -31,7 +22,7 @@ function declaresNoDecay(m: Module): m is Module & DeclaresNoDecay {
  * With `excludeNormAndBias` (default), a parameter is not decayed when
  * 1. its rank is ≤ 1 — biases, norm scales and shifts, per-channel gains (timm's rule), or
  * 2. its name ends in `bias`, or
- * 3. the module that owns it lists its local name in `noWeightDecay()` — the norms of @convkit/norms do,
+ * 3. the module that owns it lists its local name in `noWeightDecay()` (core's `NoWeightDecay`) — the norms of @convkit/norms do,
  *    which catches LayerNorm({ normalizedShape: [H, W, C] })'s rank-3 weight.
  * Decaying these pulls normalized activations toward zero scale without reducing capacity (the scale
  * is re-learned), so it only fights the optimizer.
@@ -46,7 +37,7 @@ export function paramGroups(module: Module, options: ParamGroupsOptions): [Param
   const decayed: Record<string, Variable> = {};
   const plain: Record<string, Variable> = {};
   for (const [prefix, owner] of module.namedModules()) {
-    const skip = new Set(declaresNoDecay(owner) ? owner.noWeightDecay() : []);
+    const skip = new Set(declaresNoWeightDecay(owner) ? owner.noWeightDecay() : []);
     for (const [name, p] of owner.namedParameters(prefix)) {
       const local = prefix ? name.slice(prefix.length + 1) : name;
       if (local.includes('.') || !p.trainable) continue; // a child's parameter, seen with its owner

@@ -10,15 +10,13 @@ import {
   softplus,
   tensor,
 } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, it } from 'vitest';
-import { initBackend } from '../init-backend';
+import { describe, it } from 'vitest';
 import { Rng } from '../random';
 import { expectGradient } from '../test-helpers';
+import { useBackend } from '../testing/backends';
 
 describe('activation gradients vs finite differences [cpu]', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
   const rng = new Rng(3);
   // Away from the kinks at 0 and 6 by more than the finite-difference step.
   const kinked = () => tensor([-2, -0.5, -0.1, 0.1, 0.7, 3, 5.5, 6.5, 8], [3, 3]);

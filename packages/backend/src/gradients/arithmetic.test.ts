@@ -12,15 +12,13 @@ import {
   sub,
   tensor,
 } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, it } from 'vitest';
-import { initBackend } from '../init-backend';
+import { describe, it } from 'vitest';
 import { Rng } from '../random';
 import { expectGradient } from '../test-helpers';
+import { useBackend } from '../testing/backends';
 
 describe('arithmetic gradients vs finite differences [cpu]', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
   const rng = new Rng(1);
   const pos = (shape: number[]) => rng.uniformTensor(shape, 0.5, 1.5);
   const any = (shape: number[]) => rng.normalTensor(shape);

@@ -14,11 +14,10 @@ import {
   tidy,
   transpose,
 } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import golden from '../../fixtures/golden.json';
-import { initBackend } from '../init-backend';
 import { Rng } from '../random';
-import { describeEachBackend } from '../testing/backends';
+import { describeEachBackend, useBackend } from '../testing/backends';
 import { gradCheck } from './gradcheck';
 
 type Pad = [[0, 0], [number, number], [number, number], [0, 0]];
@@ -123,9 +122,7 @@ describeEachBackend('conv gradients vs PyTorch', (backend) => {
 });
 
 describe('conv gradients vs finite differences [cpu]', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
   const rng = new Rng(7);
   it('conv2dTranspose: d(dy) and dW', () => {
     const x = rng.normalTensor([1, 3, 4, 2]);

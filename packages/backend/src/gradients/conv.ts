@@ -1,5 +1,4 @@
 import {
-  backend_util,
   Conv2D,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
@@ -14,11 +13,11 @@ import {
 } from '@tensorflow/tfjs-core';
 import { conv2dFilterGrad } from '../kernels/Conv2DBackpropFilter';
 import { conv2dInputGrad } from '../kernels/Conv2DBackpropInput';
+import { type ConvAttrs, convInfo } from '../kernels/conv-backprop-util';
 import { depthwiseFilterGrad } from '../kernels/DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseInputGrad } from '../kernels/DepthwiseConv2dNativeBackpropInput';
 import { engineRunner } from '../kernels/runner';
 
-type Shape4 = [number, number, number, number];
 const isOne = (v: unknown) => v === undefined || v === null || [v].flat().every((d) => d === 1);
 const run = (name: string, inputs: Record<string, Tensor>, attrs: NamedAttrMap) =>
   engine().runKernel<Tensor>(name, inputs, attrs);
@@ -44,20 +43,8 @@ export const conv2DGrad: GradConfig = {
         filter: () => run(Conv2DBackpropFilter, { x, dy: g }, { ...common, filterShape: filter.shape }),
       };
     }
-    const format = backend_util.convertConv2DDataFormat(
-      (dataFormat as 'NHWC' | 'NCHW' | undefined) ?? 'NHWC',
-    );
-    const info = backend_util.computeConv2DInfo(
-      x.shape as Shape4,
-      filter.shape as Shape4,
-      strides as number,
-      dilations as number,
-      pad as 'same',
-      dimRoundingMode as 'floor' | undefined,
-      false,
-      format,
-    );
-    const nchw = format === 'channelsFirst';
+    const info = convInfo(x.shape, filter.shape, attrs as unknown as ConvAttrs, false);
+    const nchw = info.dataFormat === 'channelsFirst';
     const toNHWC = (t: Tensor) => (nchw ? transpose(t, [0, 2, 3, 1]) : t);
     return {
       x: () => {
@@ -90,15 +77,7 @@ export const depthwiseConv2dNativeGrad: GradConfig = {
           run(DepthwiseConv2dNativeBackpropFilter, { x, dy: g }, { ...common, filterShape: filter.shape }),
       };
     }
-    const info = backend_util.computeConv2DInfo(
-      x.shape as Shape4,
-      filter.shape as Shape4,
-      strides as number,
-      dilations as number,
-      pad as 'same',
-      dimRoundingMode as 'floor' | undefined,
-      true,
-    );
+    const info = convInfo(x.shape, filter.shape, attrs as unknown as ConvAttrs, true);
     return {
       x: () => depthwiseInputGrad(engineRunner, g, filter, info) as Tensor,
       filter: () => depthwiseFilterGrad(engineRunner, x, g, info) as Tensor,

@@ -7,14 +7,12 @@ import {
   type Tensor,
   tensor,
 } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../init-backend';
+import { describe, expect, it } from 'vitest';
+import { useBackend } from '../testing/backends';
 import { gradCheck } from './gradcheck';
 
 describe('gradCheck [cpu]', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
 
   it('accepts a correct gradient', () => {
     const r = gradCheck((a: Tensor) => square(a), [tensor([1, -2, 3])]);

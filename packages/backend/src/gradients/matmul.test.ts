@@ -1,13 +1,11 @@
 import { matMul } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, it } from 'vitest';
-import { initBackend } from '../init-backend';
+import { describe, it } from 'vitest';
 import { Rng } from '../random';
 import { expectGradient } from '../test-helpers';
+import { useBackend } from '../testing/backends';
 
 describe('matMul gradients vs finite differences [cpu]', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
   const rng = new Rng(9);
   const x = (shape: number[]) => rng.normalTensor(shape);
 

@@ -1,13 +1,11 @@
 import { avgPool, maxPool, type Tensor4D, tensor } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, it } from 'vitest';
-import { initBackend } from '../init-backend';
+import { describe, it } from 'vitest';
 import { Rng } from '../random';
 import { expectGradient } from '../test-helpers';
+import { useBackend } from '../testing/backends';
 
 describe('pooling gradients vs finite differences [cpu]', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
   const rng = new Rng(8);
   // Distinct values 0.1 apart: the argmax of every window is stable under a ±ε step.
   const distinct = (shape: number[]) =>

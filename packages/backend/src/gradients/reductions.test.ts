@@ -1,13 +1,11 @@
 import { cumsum, max, mean, min, sum, tensor } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, it } from 'vitest';
-import { initBackend } from '../init-backend';
+import { describe, it } from 'vitest';
 import { Rng } from '../random';
 import { expectGradient } from '../test-helpers';
+import { useBackend } from '../testing/backends';
 
 describe('reduction gradients vs finite differences [cpu]', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
   const rng = new Rng(4);
   // Distinct values 0.1 apart: no ties within a finite-difference step.
   const distinct = () =>

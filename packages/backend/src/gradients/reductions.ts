@@ -21,7 +21,8 @@ import { keepDimsShape } from './util';
 
 /**
  * dy reshaped to the keepDims shape and broadcast back over the reduced axes, as a broadcasting
- * multiply with ones: on wasm and cpu that is ~7× faster than broadcastTo, which runs Tile.
+ * multiply with ones: on wasm and cpu that is faster than broadcastTo, which runs Tile (a copy per
+ * repetition).
  */
 function spread(dy: Tensor, xShape: number[], axes: number[]): Tensor {
   if (xShape.includes(0)) return zeros(xShape, 'float32');

@@ -1,13 +1,11 @@
 import { clipByValue, greater, tensor, where } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, it } from 'vitest';
-import { initBackend } from '../init-backend';
+import { describe, it } from 'vitest';
 import { Rng } from '../random';
 import { expectGradient } from '../test-helpers';
+import { useBackend } from '../testing/backends';
 
 describe('select and clip gradients vs finite differences [cpu]', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
   const rng = new Rng(13);
 
   it('where(c, t, e): t and e (the condition is a constant mask here)', () => {

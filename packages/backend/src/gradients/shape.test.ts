@@ -16,15 +16,13 @@ import {
   tile,
   transpose,
 } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../init-backend';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../random';
 import { expectGradient } from '../test-helpers';
+import { useBackend } from '../testing/backends';
 
 describe('shape gradients vs finite differences [cpu]', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
   const rng = new Rng(5);
   const x = (shape: number[]) => rng.normalTensor(shape);
 

@@ -19,16 +19,13 @@ import {
   unsortedSegmentSum,
   unstack,
 } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../init-backend';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../random';
 import { expectGradient } from '../test-helpers';
-import { describeEachBackend } from '../testing/backends';
+import { describeEachBackend, useBackend } from '../testing/backends';
 
 describe('slicing gradients vs finite differences [cpu]', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
   const rng = new Rng(6);
   const x = (shape: number[]) => rng.normalTensor(shape);
 

@@ -17,15 +17,13 @@ import {
   tanh,
   tensor,
 } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, it } from 'vitest';
-import { initBackend } from '../init-backend';
+import { describe, it } from 'vitest';
 import { Rng } from '../random';
 import { expectGradient } from '../test-helpers';
+import { useBackend } from '../testing/backends';
 
 describe('unary gradients vs finite differences [cpu]', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
   const rng = new Rng(2);
   const anyX = () => rng.normalTensor([2, 3]);
   const posX = () => rng.uniformTensor([2, 3], 0.5, 2);

@@ -18,13 +18,11 @@ import {
   where,
   zerosLike,
 } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../init-backend';
+import { describe, expect, it } from 'vitest';
+import { useBackend } from '../testing/backends';
 
 describe('zero gradients of piecewise-constant kernels [cpu]', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
   const x = () => tensor([-1.5, 0.4, 2.2]);
   const values = (f: (t: Tensor) => Tensor) => {
     const before = memory().numTensors;

@@ -1,7 +1,6 @@
 import {
   Conv2D,
   Conv2DBackpropFilter,
-  type Conv2DBackpropFilterAttrs,
   type KernelConfig,
   type TensorInfo,
   Transpose,
@@ -63,13 +62,8 @@ export function conv2DBackpropFilterKernel(backendName: string): KernelConfig {
   return convBackpropKernel(
     {
       kernelName: Conv2DBackpropFilter,
+      gradient: 'filter',
       depthwise: false,
-      shapes: ({ x }, attrs) => [
-        (x as TensorInfo).shape,
-        (attrs as unknown as Conv2DBackpropFilterAttrs).filterShape,
-      ],
-      layoutInputs: ['x', 'dy'],
-      imageOutput: false,
       compute: (r, { x, dy }, info) => conv2dFilterGrad(r, x as TensorInfo, dy as TensorInfo, info),
     },
     backendName,

@@ -1,7 +1,6 @@
 import {
   Conv2D,
   Conv2DBackpropInput,
-  type Conv2DBackpropInputAttrs,
   type KernelConfig,
   Reverse,
   type TensorInfo,
@@ -51,13 +50,8 @@ export function conv2DBackpropInputKernel(backendName: string): KernelConfig {
   return convBackpropKernel(
     {
       kernelName: Conv2DBackpropInput,
+      gradient: 'input',
       depthwise: false,
-      shapes: ({ filter }, attrs) => [
-        (attrs as unknown as Conv2DBackpropInputAttrs).inputShape,
-        (filter as TensorInfo).shape,
-      ],
-      layoutInputs: ['dy'],
-      imageOutput: true,
       compute: (r, { dy, filter }, info) => conv2dInputGrad(r, dy as TensorInfo, filter as TensorInfo, info),
     },
     backendName,

@@ -1,7 +1,6 @@
 import {
   DepthwiseConv2dNative,
   DepthwiseConv2dNativeBackpropFilter,
-  type DepthwiseConv2dNativeBackpropFilterAttrs,
   type KernelConfig,
   Reshape,
   Sum,
@@ -70,13 +69,8 @@ export function depthwiseConv2dNativeBackpropFilterKernel(backendName: string): 
   return convBackpropKernel(
     {
       kernelName: DepthwiseConv2dNativeBackpropFilter,
+      gradient: 'filter',
       depthwise: true,
-      shapes: ({ x }, attrs) => [
-        (x as TensorInfo).shape,
-        (attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs).filterShape,
-      ],
-      layoutInputs: [],
-      imageOutput: false,
       compute: (r, { x, dy }, info) => depthwiseFilterGrad(r, x as TensorInfo, dy as TensorInfo, info),
     },
     backendName,

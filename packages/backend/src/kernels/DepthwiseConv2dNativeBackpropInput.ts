@@ -1,7 +1,6 @@
 import {
   DepthwiseConv2dNative,
   DepthwiseConv2dNativeBackpropInput,
-  type DepthwiseConv2dNativeBackpropInputAttrs,
   type KernelConfig,
   Reshape,
   Reverse,
@@ -57,13 +56,8 @@ export function depthwiseConv2dNativeBackpropInputKernel(backendName: string): K
   return convBackpropKernel(
     {
       kernelName: DepthwiseConv2dNativeBackpropInput,
+      gradient: 'input',
       depthwise: true,
-      shapes: ({ filter }, attrs) => [
-        (attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs).inputShape,
-        (filter as TensorInfo).shape,
-      ],
-      layoutInputs: [],
-      imageOutput: true,
       compute: (r, { dy, filter }, info) =>
         depthwiseInputGrad(r, dy as TensorInfo, filter as TensorInfo, info),
     },

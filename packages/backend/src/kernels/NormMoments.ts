@@ -1,4 +1,4 @@
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
   attrsOf,
   reductionProgram,
@@ -16,27 +16,20 @@ export const NormMoments = 'ConvkitNormMoments';
  * `NormMoments` {x} (attrs: `view` [P, R, Q, T]) → stats [P, Q, 3]: (shift, residual, variance) of
  * each statistic (see `norm-program.ts`). One workgroup per statistic, or one invocation per statistic
  * of at most 64 values (`Spread`).
- *
- * @example
- * registerKernel(normMomentsKernel('webgpu'));
  */
-export function normMomentsKernel(backendName: 'webgpu'): KernelConfig {
-  return {
-    kernelName: NormMoments,
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { x } = inputs as { x: TensorInfo };
-      const { view } = attrsOf(attrs);
-      const [P, R, Q, T] = view;
-      const program = reductionProgram(
-        `convkitNormMoments_${T === 1 ? 't1' : 't'}`,
-        ['x'],
-        [P, Q, 3],
-        P * Q,
-        spreadFor(R * T),
-        `${VIEW_UNIFORMS}numStats : i32, `,
-        viewFunctions(T === 1),
-        `
+const normMoments: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x } = inputs as { x: TensorInfo };
+  const { view } = attrsOf(attrs);
+  const [P, R, Q, T] = view;
+  const program = reductionProgram(
+    `convkitNormMoments_${T === 1 ? 't1' : 't'}`,
+    ['x'],
+    [P, Q, 3],
+    P * Q,
+    spreadFor(R * T),
+    `${VIEW_UNIFORMS}numStats : i32, `,
+    viewFunctions(T === 1),
+    `
       let valid = group < uniforms.numStats;
       let n = uniforms.R * uniforms.T;
       let count = select(0, n, valid);
@@ -61,8 +54,16 @@ export function normMomentsKernel(backendName: 'webgpu'): KernelConfig {
         result[3 * group + 2] = max(sums.y / f32(n) - r * r, 0.0);
       }
     `,
-      );
-      return runProgram(backend, program, [x], [...viewUniforms(view), { type: 'int32', data: [P * Q] }]);
-    },
-  };
+  );
+  return runProgram(backend, program, [x], [...viewUniforms(view), { type: 'int32', data: [P * Q] }]);
+};
+
+/**
+ * `NormMoments` for webgpu.
+ *
+ * @example
+ * registerKernel(normMomentsKernel('webgpu'));
+ */
+export function normMomentsKernel(backendName: 'webgpu'): KernelConfig {
+  return { kernelName: NormMoments, backendName, kernelFunc: normMoments };
 }

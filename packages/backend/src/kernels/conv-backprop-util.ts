@@ -1,5 +1,4 @@
 import {
-  type Attribute,
   backend_util,
   type KernelBackend,
   type KernelConfig,
@@ -22,8 +21,8 @@ import { backendRunner, type KernelRunner } from './runner';
 export type ConvInfo = backend_util.Conv2DInfo;
 export type Pads = [[number, number], [number, number], [number, number], [number, number]];
 
-/** The attributes every conv-backprop kernel reads (tfjs's `*BackpropFilterAttrs` / `*BackpropInputAttrs`). */
-interface ConvBackpropAttrs {
+/** The convolution attributes of tfjs's conv kernels (`Conv2DAttrs`, `*BackpropFilterAttrs`, …). */
+export interface ConvAttrs {
   strides: number | [number, number];
   pad: 'same' | 'valid' | number | backend_util.ExplicitPadding;
   dataFormat?: 'NHWC' | 'NCHW';
@@ -31,56 +30,75 @@ interface ConvBackpropAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-/** How one conv-backprop kernel reads its inputs. */
+/**
+ * The forward convolution's `Conv2DInfo` from a conv kernel's attributes: NHWC or NCHW (`dataFormat`;
+ * depthwise convolutions are NHWC), dilations 1 when absent.
+ */
+export function convInfo(
+  inShape: readonly number[],
+  filterShape: readonly number[],
+  attrs: ConvAttrs,
+  depthwise: boolean,
+): ConvInfo {
+  return backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+    depthwise ? 'channelsLast' : backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC'),
+  );
+}
+
+/** One conv-backprop kernel: which gradient it computes and how, on NHWC tensors. */
 interface ConvBackpropSpec {
   kernelName: string;
-  /** Depthwise (`[KH, KW, C, M]` filters, dilations honoured) or a plain conv (dilation 1, NHWC or NCHW). */
+  /**
+   * `'filter'`: inputs x and dy, attribute `filterShape`, output the filter gradient (HWIO either way).
+   * `'input'`: inputs dy and filter, attribute `inputShape`, output the input gradient (an image).
+   */
+  gradient: 'filter' | 'input';
+  /** Depthwise (`[KH, KW, C, M]` filters, NHWC, dilations honoured) or a plain conv (dilation 1, NHWC or NCHW). */
   depthwise: boolean;
-  /** The forward pass's input and filter shapes, from the kernel's inputs and attributes. */
-  shapes(inputs: Record<string, TensorInfo>, attrs: Record<string, Attribute>): [number[], number[]];
-  /** The inputs that are NCHW with `dataFormat: 'NCHW'` (transposed to NHWC before `compute`). */
-  layoutInputs: string[];
-  /** Whether the output is an image (transposed back to NCHW) or a filter (HWIO either way). */
-  imageOutput: boolean;
   /** The NHWC computation over the backend's own kernels. */
   compute(r: KernelRunner, inputs: Record<string, TensorInfo>, info: ConvInfo): TensorInfo;
 }
 
 /**
  * A conv-backprop `KernelConfig` for `backendName`: reads the forward pass's `Conv2DInfo` from the
- * attributes, transposes NCHW to NHWC and back when asked, and runs `spec.compute` on the backend's
- * own kernels (`backendRunner`), freeing every intermediate.
+ * inputs and attributes, transposes NCHW images to NHWC and back, and runs `spec.compute` on the
+ * backend's own kernels (`backendRunner`), freeing every intermediate.
  */
 export function convBackpropKernel(spec: ConvBackpropSpec, backendName: string): KernelConfig {
+  const images = spec.gradient === 'filter' ? ['x', 'dy'] : ['dy'];
   return {
     kernelName: spec.kernelName,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const a = attrs as unknown as ConvBackpropAttrs;
       const ins = inputs as Record<string, TensorInfo>;
-      const format = spec.depthwise
-        ? 'channelsLast'
-        : backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC');
-      const [inShape, filterShape] = spec.shapes(ins, attrs ?? {});
-      const info = backend_util.computeConv2DInfo(
-        inShape as [number, number, number, number],
-        filterShape as [number, number, number, number],
-        a.strides,
-        spec.depthwise ? (a.dilations ?? 1) : 1,
-        a.pad,
-        a.dimRoundingMode,
+      const a = attrs as unknown as ConvAttrs & { filterShape: number[]; inputShape: number[] };
+      const [inShape, filterShape] =
+        spec.gradient === 'filter'
+          ? [(ins.x as TensorInfo).shape, a.filterShape]
+          : [a.inputShape, (ins.filter as TensorInfo).shape];
+      // tfjs's Conv2DBackprop* attributes have no dilations: those kernels are for dilation 1.
+      const info = convInfo(
+        inShape,
+        filterShape,
+        spec.depthwise ? a : { ...a, dilations: 1 },
         spec.depthwise,
-        format,
       );
       const r = backendRunner(backend as KernelBackend, backendName);
-      if (format === 'channelsLast') return spec.compute(r, ins, info);
+      if (info.dataFormat === 'channelsLast') return spec.compute(r, ins, info);
       const nhwc = { ...ins };
-      for (const name of spec.layoutInputs) {
+      for (const name of images) {
         nhwc[name] = r.run(Transpose, { x: ins[name] as TensorInfo }, { perm: [0, 2, 3, 1] });
       }
       const out = spec.compute(r, nhwc, info);
-      for (const name of spec.layoutInputs) r.dispose(nhwc[name] as TensorInfo);
-      if (!spec.imageOutput) return out;
+      for (const name of images) r.dispose(nhwc[name] as TensorInfo);
+      if (spec.gradient === 'filter') return out;
       const back = r.run(Transpose, { x: out }, { perm: [0, 3, 1, 2] });
       r.dispose(out);
       return back;

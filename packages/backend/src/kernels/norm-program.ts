@@ -102,6 +102,24 @@ export function viewFunctions(t1: boolean): string {
 `;
 }
 
+/**
+ * The affine step of the elementwise kernels: the names of the parameters given (bound in this order
+ * after the kernel's other inputs) and the WGSL that writes `result[index]` = y·weight[p] + bias[p].
+ */
+export function affineStep(
+  weight: TensorInfo | undefined,
+  bias: TensorInfo | undefined,
+  p: string,
+): { names: string[]; inputs: TensorInfo[]; wgsl: string } {
+  return {
+    names: [...(weight ? ['weight'] : []), ...(bias ? ['bias'] : [])],
+    inputs: [weight, bias].filter((t): t is TensorInfo => t !== undefined),
+    wgsl: `${weight ? `y = y * weight[${p}];` : ''}
+      ${bias ? `y = y + bias[${p}];` : ''}
+      result[index] = y;`,
+  };
+}
+
 /** WGSL: x̂ of value v of statistic s, from stats (shift, residual, variance). */
 export const XHAT_FUNCTION = `
   fn xhatOf(v : f32, s : i32) -> f32 {

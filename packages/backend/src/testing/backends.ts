@@ -59,10 +59,25 @@ export function describeEachBackend(name: string, fn: (backend: string) => void)
         });
       }
       // Several blocks in one file use different backends: select this one again before its tests.
-      beforeAll(async () => {
-        await initBackend({ backend, strict: true });
-      });
+      useBackend(backend);
       fn(backend);
     });
   }
+}
+
+/**
+ * Runs the tests of the enclosing `describe` block (or file) on one backend: `await initBackend({ backend,
+ * strict: true })` before them. For tests whose values do not depend on the backend (or that need cpu's
+ * synchronous reads); `describeEachBackend` runs a block on every backend.
+ *
+ * @example
+ * describe('gradients vs finite differences [cpu]', () => {
+ *   useBackend('cpu');
+ *   it('...', () => { ... });
+ * });
+ */
+export function useBackend(backend: string): void {
+  beforeAll(async () => {
+    await initBackend({ backend, strict: true });
+  });
 }

@@ -1,5 +1,5 @@
 import { add, elu, minimum, mul, relu, scalar, type Tensor } from '@tensorflow/tfjs-core';
-import { Module, type ModuleConfig } from '../module';
+import { Module } from '../module';
 
 /** Options of {@link ELU}. */
 export interface ELUOptions {
@@ -19,20 +19,22 @@ export interface ELUOptions {
  */
 export class ELU extends Module {
   static readonly className = 'ELU';
-  readonly alpha: number;
+  override readonly options: Required<ELUOptions>;
 
   constructor(options: ELUOptions = {}) {
     super();
-    this.alpha = options.alpha ?? 1;
-    if (!Number.isFinite(this.alpha)) throw new Error(`ELU: alpha must be finite`);
+    const alpha = options.alpha ?? 1;
+    if (!Number.isFinite(alpha)) throw new Error(`ELU: alpha must be finite`);
+    this.options = { alpha };
+  }
+
+  /** @deprecated Read `options.alpha`. */
+  get alpha(): number {
+    return this.options.alpha;
   }
 
   forward(x: Tensor): Tensor {
-    if (this.alpha === 1) return elu(x);
-    return add(relu(x), mul(scalar(this.alpha), elu(minimum(x, 0))));
-  }
-
-  override toConfig(): ModuleConfig {
-    return { className: this.className, config: { alpha: this.alpha } };
+    if (this.options.alpha === 1) return elu(x);
+    return add(relu(x), mul(scalar(this.options.alpha), elu(minimum(x, 0))));
   }
 }

@@ -1,5 +1,5 @@
 import { add, erf, mul, scalar, type Tensor, tanh } from '@tensorflow/tfjs-core';
-import { Module, type ModuleConfig } from '../module';
+import { Module } from '../module';
 
 /** Options of {@link GELU}. */
 export interface GELUOptions {
@@ -18,24 +18,27 @@ export interface GELUOptions {
  */
 export class GELU extends Module {
   static readonly className = 'GELU';
-  readonly approximate: 'none' | 'tanh';
+  override readonly options: Required<GELUOptions>;
 
   constructor(options: GELUOptions = {}) {
     super();
-    this.approximate = options.approximate ?? 'none';
-    if (this.approximate !== 'none' && this.approximate !== 'tanh') {
-      throw new Error(`GELU: approximate must be 'none' or 'tanh', got '${String(this.approximate)}'`);
+    const approximate = options.approximate ?? 'none';
+    if (approximate !== 'none' && approximate !== 'tanh') {
+      throw new Error(`GELU: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
     }
+    this.options = { approximate };
+  }
+
+  /** @deprecated Read `options.approximate`. */
+  get approximate(): 'none' | 'tanh' {
+    return this.options.approximate;
   }
 
   forward(x: Tensor): Tensor {
     const half = mul(scalar(0.5), x);
-    if (this.approximate === 'none') return mul(half, add(scalar(1), erf(mul(x, scalar(Math.SQRT1_2)))));
+    if (this.options.approximate === 'none')
+      return mul(half, add(scalar(1), erf(mul(x, scalar(Math.SQRT1_2)))));
     const inner = mul(scalar(Math.sqrt(2 / Math.PI)), add(x, mul(scalar(0.044715), mul(x, mul(x, x)))));
     return mul(half, add(scalar(1), tanh(inner)));
-  }
-
-  override toConfig(): ModuleConfig {
-    return { className: this.className, config: { approximate: this.approximate } };
   }
 }

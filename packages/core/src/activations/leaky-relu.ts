@@ -1,5 +1,5 @@
 import { leakyRelu, type Tensor } from '@tensorflow/tfjs-core';
-import { Module, type ModuleConfig } from '../module';
+import { Module } from '../module';
 
 /** Options of {@link LeakyReLU}. */
 export interface LeakyReLUOptions {
@@ -16,19 +16,21 @@ export interface LeakyReLUOptions {
  */
 export class LeakyReLU extends Module {
   static readonly className = 'LeakyReLU';
-  readonly negativeSlope: number;
+  override readonly options: Required<LeakyReLUOptions>;
 
   constructor(options: LeakyReLUOptions = {}) {
     super();
-    this.negativeSlope = options.negativeSlope ?? 0.01;
-    if (!Number.isFinite(this.negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be finite`);
+    const negativeSlope = options.negativeSlope ?? 0.01;
+    if (!Number.isFinite(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be finite`);
+    this.options = { negativeSlope };
+  }
+
+  /** @deprecated Read `options.negativeSlope`. */
+  get negativeSlope(): number {
+    return this.options.negativeSlope;
   }
 
   forward(x: Tensor): Tensor {
-    return leakyRelu(x, this.negativeSlope);
-  }
-
-  override toConfig(): ModuleConfig {
-    return { className: this.className, config: { negativeSlope: this.negativeSlope } };
+    return leakyRelu(x, this.options.negativeSlope);
   }
 }

@@ -1,5 +1,5 @@
 import { exp, logSumExp, softmax, sub, type Tensor } from '@tensorflow/tfjs-core';
-import { Module, type ModuleConfig } from '../module';
+import { Module } from '../module';
 
 /** Options of {@link Softmax}. */
 export interface SoftmaxOptions {
@@ -19,24 +19,26 @@ export interface SoftmaxOptions {
  */
 export class Softmax extends Module {
   static readonly className = 'Softmax';
-  readonly axis: number;
+  override readonly options: Required<SoftmaxOptions>;
 
   constructor(options: SoftmaxOptions = {}) {
     super();
-    this.axis = options.axis ?? -1;
-    if (!Number.isInteger(this.axis)) throw new Error(`Softmax: axis must be an integer, got ${this.axis}`);
+    const axis = options.axis ?? -1;
+    if (!Number.isInteger(axis)) throw new Error(`Softmax: axis must be an integer, got ${axis}`);
+    this.options = { axis };
+  }
+
+  /** @deprecated Read `options.axis`. */
+  get axis(): number {
+    return this.options.axis;
   }
 
   forward(x: Tensor): Tensor {
-    const axis = this.axis < 0 ? x.rank + this.axis : this.axis;
+    const axis = this.options.axis < 0 ? x.rank + this.options.axis : this.options.axis;
     if (axis < 0 || axis >= x.rank) {
-      throw new Error(`Softmax(axis=${this.axis}): input [${x.shape}] has no such axis`);
+      throw new Error(`Softmax(axis=${this.options.axis}): input [${x.shape}] has no such axis`);
     }
     if (axis === x.rank - 1) return softmax(x);
     return exp(sub(x, logSumExp(x, axis, true)));
-  }
-
-  override toConfig(): ModuleConfig {
-    return { className: this.className, config: { axis: this.axis } };
   }
 }

@@ -24,22 +24,24 @@ export interface AdaptiveAvgPool2dOptions {
  */
 export class AdaptiveAvgPool2d extends Module {
   static readonly className: string = 'AdaptiveAvgPool2d';
-  readonly outputSize: number | [number, number];
+  override readonly options: Required<AdaptiveAvgPool2dOptions>;
 
   constructor(options: AdaptiveAvgPool2dOptions = {}) {
     super();
-    this.outputSize = tupleConfig(options.outputSize ?? 1);
-    const size = pair(this.outputSize, 'AdaptiveAvgPool2d: outputSize');
+    const outputSize = tupleConfig(options.outputSize ?? 1);
+    const size = pair(outputSize, 'AdaptiveAvgPool2d: outputSize');
     if (size.some((s) => s < 1)) throw new Error(`AdaptiveAvgPool2d: outputSize must be >= 1, got [${size}]`);
+    this.options = { outputSize };
+  }
+
+  /** @deprecated Read `options.outputSize`. */
+  get outputSize(): number | [number, number] {
+    return this.options.outputSize;
   }
 
   forward(x: Tensor): Tensor {
-    checkImage(`${this.className}(${JSON.stringify(this.outputSize)})`, x);
-    return adaptiveAvgPool2d(x as Tensor4D, this.outputSize);
-  }
-
-  override toConfig(): ModuleConfig {
-    return { className: this.className, config: { outputSize: tupleConfig(this.outputSize) } };
+    checkImage(`${this.className}(${JSON.stringify(this.options.outputSize)})`, x);
+    return adaptiveAvgPool2d(x as Tensor4D, this.options.outputSize);
   }
 }
 
@@ -58,6 +60,7 @@ export class GlobalAvgPool2d extends AdaptiveAvgPool2d {
     super({ outputSize: 1 });
   }
 
+  /** Takes no options (its output size is always 1), so its config is empty. */
   override toConfig(): ModuleConfig {
     return { className: this.className, config: {} };
   }

@@ -1,7 +1,13 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
-import { Module, type ModuleConfig } from '../module';
+import { Module } from '../module';
+import { pair } from '../ops/padding';
 import { avgPool2d } from '../ops/pool';
-import { type Pool2dLayerOptions, PoolSpec } from './pool-options';
+import {
+  checkPoolInput,
+  type Pool2dConfig,
+  type Pool2dLayerOptions,
+  resolvePool2dOptions,
+} from './pool-options';
 
 /** Options of {@link AvgPool2d}. */
 export interface AvgPool2dOptions extends Pool2dLayerOptions {
@@ -10,6 +16,9 @@ export interface AvgPool2dOptions extends Pool2dLayerOptions {
   /** Divide every window's sum by this number instead (PyTorch's `divisor_override`). Default none. */
   divisorOverride?: number;
 }
+
+/** {@link AvgPool2d}'s resolved options (`divisorOverride` only when given). */
+export type AvgPool2dConfig = Pool2dConfig & { countIncludePad: boolean; divisorOverride?: number };
 
 /**
  * Average pooling over NHWC images, PyTorch's `nn.AvgPool2d`.
@@ -28,40 +37,46 @@ export interface AvgPool2dOptions extends Pool2dLayerOptions {
  */
 export class AvgPool2d extends Module {
   static readonly className = 'AvgPool2d';
-  private readonly spec: PoolSpec;
-  readonly countIncludePad: boolean;
-  readonly divisorOverride?: number;
+  override readonly options: AvgPool2dConfig;
 
   constructor(options: AvgPool2dOptions) {
     super();
-    this.spec = new PoolSpec(`AvgPool2d(${JSON.stringify(options.kernelSize)})`, options);
-    this.countIncludePad = options.countIncludePad ?? true;
+    const pool = resolvePool2dOptions(`AvgPool2d(${JSON.stringify(options.kernelSize)})`, options);
     const d = options.divisorOverride;
     if (d !== undefined && !(Number.isFinite(d) && d !== 0)) {
       throw new Error(`AvgPool2d: divisorOverride must be a non-zero number, got ${d}`);
     }
-    this.divisorOverride = d;
+    this.options = {
+      ...pool,
+      countIncludePad: options.countIncludePad ?? true,
+      ...(d === undefined ? {} : { divisorOverride: d }),
+    };
+  }
+
+  /** @deprecated Read `options.countIncludePad`. */
+  get countIncludePad(): boolean {
+    return this.options.countIncludePad;
+  }
+
+  /** @deprecated Read `options.divisorOverride`. */
+  get divisorOverride(): number | undefined {
+    return this.options.divisorOverride;
+  }
+
+  /** `AvgPool2d(kernelSize)`, used in error messages. */
+  get label(): string {
+    return `AvgPool2d(${JSON.stringify(this.options.kernelSize)})`;
   }
 
   forward(x: Tensor): Tensor {
-    this.spec.check(x);
-    return avgPool2d(x as Tensor4D, this.spec.kernel, {
-      strides: this.spec.stride,
-      padding: this.spec.padding,
-      ceilMode: this.spec.ceilMode,
-      countIncludePad: this.countIncludePad,
-      divisorOverride: this.divisorOverride,
+    const o = this.options;
+    checkPoolInput(this.label, x, o);
+    return avgPool2d(x as Tensor4D, pair(o.kernelSize), {
+      strides: pair(o.stride),
+      padding: o.padding,
+      ceilMode: o.ceilMode,
+      countIncludePad: o.countIncludePad,
+      divisorOverride: o.divisorOverride,
     });
-  }
-
-  override toConfig(): ModuleConfig {
-    return {
-      className: this.className,
-      config: {
-        ...this.spec.config(),
-        countIncludePad: this.countIncludePad,
-        ...(this.divisorOverride === undefined ? {} : { divisorOverride: this.divisorOverride }),
-      },
-    };
   }
 }

@@ -1,7 +1,7 @@
-import { initBackend, Rng } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { Rng } from '@convkit/backend';
+import { describeEachBackend, useBackend } from '@convkit/backend/testing';
 import { zeros } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testLayer } from '../testing/test-layer';
 import { Conv2d } from './conv2d';
 
@@ -41,7 +41,7 @@ testLayer({
 });
 
 describe('Conv2d init', () => {
-  beforeAll(() => initBackend({ backend: 'cpu', strict: true }));
+  useBackend('cpu');
 
   it('is PyTorch default: weight and bias in ±1/√fanIn, weight drawn first, reproducible by seed', async () => {
     const a = new Conv2d({ inChannels: 4, outChannels: 8, kernelSize: 3, groups: 2, rng: 9 });

@@ -1,11 +1,15 @@
 import type { Rng } from '@convkit/backend';
+import { checkPositiveInt } from '@convkit/backend';
 import { fanInBiasBound, kaimingUniform } from '@convkit/init';
 import type { Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
-import { checkImage, checkPositiveInt, checkWindow } from '../checks';
-import { Module, type ModuleConfig } from '../module';
+import { checkImage, checkWindow } from '../checks';
+import { Module } from '../module';
 import { groupedConv2d } from '../ops/conv2d';
 import { outputLength, type Padding2d, paddingConfig, pair, resolvePads } from '../ops/padding';
 import { layerRng, seedConfig, tupleConfig } from './options';
+
+/** {@link Conv2d}'s resolved options: every default filled in, `rng` only as a numeric seed. */
+export type Conv2dConfig = Required<Omit<Conv2dOptions, 'rng'>> & { rng?: number };
 
 /** Options of {@link Conv2d}. */
 export interface Conv2dOptions {
@@ -47,7 +51,7 @@ export class Conv2d extends Module {
   static readonly className = 'Conv2d';
   readonly weight: Variable;
   readonly bias: Variable | null;
-  private readonly opts: Required<Omit<Conv2dOptions, 'rng'>> & { rng?: number };
+  override readonly options: Conv2dConfig;
 
   constructor(options: Conv2dOptions) {
     super();
@@ -66,38 +70,38 @@ export class Conv2d extends Module {
     }
     const padding = options.padding ?? 0;
     if (typeof padding !== 'string') pair(padding, `${label}: padding`);
-    this.opts = {
+    this.options = {
       inChannels,
       outChannels,
-      kernelSize: options.kernelSize,
-      stride: options.stride ?? 1,
-      padding,
-      dilation: options.dilation ?? 1,
+      kernelSize: tupleConfig(options.kernelSize),
+      stride: tupleConfig(options.stride ?? 1),
+      padding: paddingConfig(padding),
+      dilation: tupleConfig(options.dilation ?? 1),
       groups,
       bias: options.bias ?? true,
-      rng: seedConfig(options.rng),
+      ...seedConfig(options.rng),
     };
     const rng = layerRng(options.rng);
     const shape = [kh, kw, inChannels / groups, outChannels];
     this.weight = this.addParameter('weight', kaimingUniform(shape, rng, { a: Math.sqrt(5) }));
     const bound = fanInBiasBound(shape);
-    this.bias = this.opts.bias
+    this.bias = this.options.bias
       ? this.addParameter('bias', rng.uniformTensor([outChannels], -bound, bound))
       : null;
   }
 
   /** `Conv2d(in→out)`, used in error messages. */
   get label(): string {
-    return `Conv2d(${this.opts.inChannels}→${this.opts.outChannels})`;
+    return `Conv2d(${this.options.inChannels}→${this.options.outChannels})`;
   }
 
   forward(x: Tensor): Tensor {
-    checkImage(this.label, x, this.opts.inChannels);
+    checkImage(this.label, x, this.options.inChannels);
     const [kh, kw] = this.weight.shape as [number, number];
-    const s = pair(this.opts.stride);
-    const d = pair(this.opts.dilation);
+    const s = pair(this.options.stride);
+    const d = pair(this.options.dilation);
     const size = [x.shape[1], x.shape[2]] as [number, number];
-    const pads = resolvePads(this.opts.padding, size, [kh, kw], s, d);
+    const pads = resolvePads(this.options.padding, size, [kh, kw], s, d);
     const out: [number, number] = [
       outputLength(size[0], pads[0], kh, s[0], d[0]),
       outputLength(size[1], pads[1], kw, s[1], d[1]),
@@ -110,25 +114,10 @@ export class Conv2d extends Module {
     );
     return groupedConv2d(x as Tensor4D, this.weight as Tensor4D, {
       strides: s,
-      padding: this.opts.padding,
+      padding: this.options.padding,
       dilations: d,
-      groups: this.opts.groups,
+      groups: this.options.groups,
       bias: (this.bias as Tensor1D | null) ?? undefined,
     });
-  }
-
-  override toConfig(): ModuleConfig {
-    const { rng, ...o } = this.opts;
-    return {
-      className: this.className,
-      config: {
-        ...o,
-        kernelSize: tupleConfig(o.kernelSize),
-        stride: tupleConfig(o.stride),
-        dilation: tupleConfig(o.dilation),
-        padding: paddingConfig(o.padding),
-        ...(rng === undefined ? {} : { rng }),
-      },
-    };
   }
 }

@@ -1,5 +1,5 @@
 import { reshape, type Tensor } from '@tensorflow/tfjs-core';
-import { Module, type ModuleConfig } from '../module';
+import { Module } from '../module';
 
 /** Options of {@link Flatten}. */
 export interface FlattenOptions {
@@ -18,26 +18,27 @@ export interface FlattenOptions {
  */
 export class Flatten extends Module {
   static readonly className = 'Flatten';
-  readonly startDim: number;
+  override readonly options: Required<FlattenOptions>;
 
   constructor(options: FlattenOptions = {}) {
     super();
-    this.startDim = options.startDim ?? 1;
-    if (!Number.isInteger(this.startDim) || this.startDim < 0) {
-      throw new Error(`Flatten: startDim must be a non-negative integer, got ${this.startDim}`);
+    const startDim = options.startDim ?? 1;
+    if (!Number.isInteger(startDim) || startDim < 0) {
+      throw new Error(`Flatten: startDim must be a non-negative integer, got ${startDim}`);
     }
+    this.options = { startDim };
+  }
+
+  /** @deprecated Read `options.startDim`. */
+  get startDim(): number {
+    return this.options.startDim;
   }
 
   forward(x: Tensor): Tensor {
-    if (x.rank <= this.startDim) {
-      throw new Error(
-        `Flatten(startDim=${this.startDim}): expected rank > ${this.startDim}, got [${x.shape}]`,
-      );
+    const { startDim } = this.options;
+    if (x.rank <= startDim) {
+      throw new Error(`Flatten(startDim=${startDim}): expected rank > ${startDim}, got [${x.shape}]`);
     }
-    return reshape(x, [...x.shape.slice(0, this.startDim), -1]);
-  }
-
-  override toConfig(): ModuleConfig {
-    return { className: this.className, config: { startDim: this.startDim } };
+    return reshape(x, [...x.shape.slice(0, startDim), -1]);
   }
 }

@@ -1,7 +1,6 @@
-import { initBackend } from '@convkit/backend';
-import { describeEachBackend } from '@convkit/backend/testing';
+import { describeEachBackend, useBackend } from '@convkit/backend/testing';
 import { zeros } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testLayer } from '../testing/test-layer';
 import { Linear } from './linear';
 
@@ -22,7 +21,7 @@ testLayer({
 });
 
 describe('Linear init', () => {
-  beforeAll(() => initBackend({ backend: 'cpu', strict: true }));
+  useBackend('cpu');
 
   it('draws weight and bias in ±1/√inFeatures (PyTorch default)', async () => {
     const fc = new Linear({ inFeatures: 16, outFeatures: 32, rng: 3 });

@@ -1,9 +1,13 @@
 import type { Rng } from '@convkit/backend';
+import { checkPositiveInt } from '@convkit/backend';
 import { fanInBiasBound, kaimingUniform } from '@convkit/init';
 import { add, matMul, reshape, type Tensor, type Variable } from '@tensorflow/tfjs-core';
-import { checkFeatures, checkPositiveInt } from '../checks';
-import { Module, type ModuleConfig } from '../module';
+import { checkFeatures } from '../checks';
+import { Module } from '../module';
 import { layerRng, seedConfig } from './options';
+
+/** {@link Linear}'s resolved options: every default filled in, `rng` only as a numeric seed. */
+export type LinearConfig = Required<Omit<LinearOptions, 'rng'>> & { rng?: number };
 
 /** Options of {@link Linear}. */
 export interface LinearOptions {
@@ -33,49 +37,49 @@ export class Linear extends Module {
   static readonly className = 'Linear';
   readonly weight: Variable;
   readonly bias: Variable | null;
-  readonly inFeatures: number;
-  readonly outFeatures: number;
-  private readonly seed: number | undefined;
+  override readonly options: LinearConfig;
 
   constructor(options: LinearOptions) {
     super();
     const label = `Linear(${options.inFeatures}→${options.outFeatures})`;
-    this.inFeatures = checkPositiveInt(label, 'inFeatures', options.inFeatures);
-    this.outFeatures = checkPositiveInt(label, 'outFeatures', options.outFeatures);
-    this.seed = seedConfig(options.rng);
+    this.options = {
+      inFeatures: checkPositiveInt(label, 'inFeatures', options.inFeatures),
+      outFeatures: checkPositiveInt(label, 'outFeatures', options.outFeatures),
+      bias: options.bias ?? true,
+      ...seedConfig(options.rng),
+    };
+    const { inFeatures, outFeatures } = this.options;
     const rng = layerRng(options.rng);
-    const shape = [this.inFeatures, this.outFeatures];
+    const shape = [inFeatures, outFeatures];
     this.weight = this.addParameter('weight', kaimingUniform(shape, rng, { a: Math.sqrt(5) }));
     const bound = fanInBiasBound(shape);
-    this.bias =
-      (options.bias ?? true)
-        ? this.addParameter('bias', rng.uniformTensor([this.outFeatures], -bound, bound))
-        : null;
+    this.bias = this.options.bias
+      ? this.addParameter('bias', rng.uniformTensor([outFeatures], -bound, bound))
+      : null;
+  }
+
+  /** @deprecated Read `options.inFeatures`. */
+  get inFeatures(): number {
+    return this.options.inFeatures;
+  }
+
+  /** @deprecated Read `options.outFeatures`. */
+  get outFeatures(): number {
+    return this.options.outFeatures;
   }
 
   /** `Linear(in→out)`, used in error messages. */
   get label(): string {
-    return `Linear(${this.inFeatures}→${this.outFeatures})`;
+    return `Linear(${this.options.inFeatures}→${this.options.outFeatures})`;
   }
 
   forward(x: Tensor): Tensor {
-    checkFeatures(this.label, x, this.inFeatures);
+    const { inFeatures, outFeatures } = this.options;
+    checkFeatures(this.label, x, inFeatures);
     const lead = x.shape.slice(0, -1);
-    const x2 = x.rank === 2 ? x : reshape(x, [-1, this.inFeatures]);
+    const x2 = x.rank === 2 ? x : reshape(x, [-1, inFeatures]);
     let y = matMul(x2, this.weight);
     if (this.bias) y = add(y, this.bias);
-    return x.rank === 2 ? y : reshape(y, [...lead, this.outFeatures]);
-  }
-
-  override toConfig(): ModuleConfig {
-    return {
-      className: this.className,
-      config: {
-        inFeatures: this.inFeatures,
-        outFeatures: this.outFeatures,
-        bias: this.bias !== null,
-        ...(this.seed === undefined ? {} : { rng: this.seed }),
-      },
-    };
+    return x.rank === 2 ? y : reshape(y, [...lead, outFeatures]);
   }
 }

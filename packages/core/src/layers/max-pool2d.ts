@@ -1,15 +1,23 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
-import { Module, type ModuleConfig } from '../module';
+import { Module } from '../module';
 import { pair } from '../ops/padding';
 import { maxPool2d } from '../ops/pool';
 import { tupleConfig } from './options';
-import { type Pool2dLayerOptions, PoolSpec } from './pool-options';
+import {
+  checkPoolInput,
+  type Pool2dConfig,
+  type Pool2dLayerOptions,
+  resolvePool2dOptions,
+} from './pool-options';
 
 /** Options of {@link MaxPool2d}. */
 export interface MaxPool2dOptions extends Pool2dLayerOptions {
   /** Spacing between window elements, PyTorch's `dilation`. Default 1. */
   dilation?: number | [number, number];
 }
+
+/** {@link MaxPool2d}'s resolved options. */
+export type MaxPool2dConfig = Pool2dConfig & { dilation: number | [number, number] };
 
 /**
  * Max pooling over NHWC images, PyTorch's `nn.MaxPool2d` (padding never wins the max).
@@ -27,30 +35,32 @@ export interface MaxPool2dOptions extends Pool2dLayerOptions {
  */
 export class MaxPool2d extends Module {
   static readonly className = 'MaxPool2d';
-  private readonly spec: PoolSpec;
-  private readonly dilationOption: number | [number, number];
+  override readonly options: MaxPool2dConfig;
 
   constructor(options: MaxPool2dOptions) {
     super();
     const label = `MaxPool2d(${JSON.stringify(options.kernelSize)})`;
-    this.dilationOption = options.dilation ?? 1;
-    this.spec = new PoolSpec(label, options, pair(options.dilation ?? 1, `${label}: dilation`));
+    const dilation = pair(options.dilation ?? 1, `${label}: dilation`);
+    this.options = {
+      ...resolvePool2dOptions(label, options, dilation),
+      dilation: tupleConfig(options.dilation ?? 1),
+    };
+  }
+
+  /** `MaxPool2d(kernelSize)`, used in error messages. */
+  get label(): string {
+    return `MaxPool2d(${JSON.stringify(this.options.kernelSize)})`;
   }
 
   forward(x: Tensor): Tensor {
-    this.spec.check(x);
-    return maxPool2d(x as Tensor4D, this.spec.kernel, {
-      strides: this.spec.stride,
-      padding: this.spec.padding,
-      ceilMode: this.spec.ceilMode,
-      dilation: this.spec.dilation,
+    const o = this.options;
+    const dilation = pair(o.dilation);
+    checkPoolInput(this.label, x, o, dilation);
+    return maxPool2d(x as Tensor4D, pair(o.kernelSize), {
+      strides: pair(o.stride),
+      padding: o.padding,
+      ceilMode: o.ceilMode,
+      dilation,
     });
-  }
-
-  override toConfig(): ModuleConfig {
-    return {
-      className: this.className,
-      config: { ...this.spec.config(), dilation: tupleConfig(this.dilationOption) },
-    };
   }
 }

@@ -15,9 +15,15 @@ export function layerRng(rng: number | Rng | undefined): Rng {
   return rng === undefined ? defaultRng() : toRng(rng);
 }
 
-/** The config form of an `rng` option: a numeric seed is kept, a generator (stateful) is not. */
-export function seedConfig(rng: number | Rng | undefined): number | undefined {
-  return typeof rng === 'number' ? rng : undefined;
+/**
+ * The config form of an `rng` option, to spread into a layer's resolved options: a numeric seed is
+ * kept (`{ rng: 7 }`), a generator (stateful) is not (`{}`).
+ *
+ * @example
+ * this.options = { p, ...seedConfig(options.rng) };
+ */
+export function seedConfig(rng: number | Rng | undefined): { rng?: number } {
+  return typeof rng === 'number' ? { rng } : {};
 }
 
 /** The config form of a `number | [h, w]` option (a fresh array, for JSON). */

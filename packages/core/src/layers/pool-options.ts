@@ -15,62 +15,58 @@ export interface Pool2dLayerOptions {
   ceilMode?: boolean;
 }
 
-/** Validated pool options with their config form. */
-export class PoolSpec {
-  readonly kernel: [number, number];
-  readonly stride: [number, number];
-  readonly padding: Padding2d;
-  readonly ceilMode: boolean;
+/** The resolved form of {@link Pool2dLayerOptions}: every default filled in, tuples copied. */
+export type Pool2dConfig = Required<Pool2dLayerOptions>;
 
-  /** `dilation`: spacing of the window's elements (MaxPool2d's option; default 1). */
-  constructor(
-    readonly label: string,
-    private readonly options: Pool2dLayerOptions,
-    readonly dilation: [number, number] = [1, 1],
-  ) {
-    this.kernel = pair(options.kernelSize, `${label}: kernelSize`);
-    this.stride = pair(options.stride ?? options.kernelSize, `${label}: stride`);
-    this.padding = options.padding ?? 0;
-    this.ceilMode = options.ceilMode ?? false;
-    if (this.ceilMode && typeof this.padding === 'string') {
-      throw new Error(`${label}: ceilMode needs a numeric padding, not '${this.padding}'`);
-    }
-    if ([...this.kernel, ...this.stride, ...dilation].some((v) => v < 1)) {
-      throw new Error(`${label}: kernelSize, stride and dilation must be >= 1`);
-    }
-    if (typeof this.padding !== 'string') {
-      const p = pair(this.padding, `${label}: padding`);
-      if (p[0] > this.kernel[0] / 2 || p[1] > this.kernel[1] / 2) {
-        throw new Error(`${label}: padding [${p}] must be at most half the kernel [${this.kernel}]`);
-      }
+/**
+ * Checks the pool options (and MaxPool2d's `dilation`) and fills in their defaults: the shared part of
+ * both pool layers' resolved options.
+ */
+export function resolvePool2dOptions(
+  label: string,
+  options: Pool2dLayerOptions,
+  dilation: [number, number] = [1, 1],
+): Pool2dConfig {
+  const kernel = pair(options.kernelSize, `${label}: kernelSize`);
+  const stride = pair(options.stride ?? options.kernelSize, `${label}: stride`);
+  const padding = options.padding ?? 0;
+  const ceilMode = options.ceilMode ?? false;
+  if (ceilMode && typeof padding === 'string') {
+    throw new Error(`${label}: ceilMode needs a numeric padding, not '${padding}'`);
+  }
+  if ([...kernel, ...stride, ...dilation].some((v) => v < 1)) {
+    throw new Error(`${label}: kernelSize, stride and dilation must be >= 1`);
+  }
+  if (typeof padding !== 'string') {
+    const p = pair(padding, `${label}: padding`);
+    if (p[0] > kernel[0] / 2 || p[1] > kernel[1] / 2) {
+      throw new Error(`${label}: padding [${p}] must be at most half the kernel [${kernel}]`);
     }
   }
+  return {
+    kernelSize: tupleConfig(options.kernelSize),
+    stride: tupleConfig(options.stride ?? options.kernelSize),
+    padding: paddingConfig(padding),
+    ceilMode,
+  };
+}
 
-  /** Checks `x` is NHWC and large enough for the window. */
-  check(x: Tensor): void {
-    checkImage(this.label, x);
-    const size = [x.shape[1], x.shape[2]] as [number, number];
-    const d = this.dilation;
-    const pads = poolPads(size, this.kernel, this.stride, this.padding, this.ceilMode, d);
-    const out: [number, number] = [
-      outputLength(size[0], pads[0], this.kernel[0], this.stride[0], d[0]),
-      outputLength(size[1], pads[1], this.kernel[1], this.stride[1], d[1]),
-    ];
-    const dilated = d[0] > 1 || d[1] > 1 ? `, dilation ${d.join('×')}` : '';
-    checkWindow(
-      this.label,
-      size,
-      out,
-      `a ${this.kernel.join('×')} window (padding ${pads.join('/')}${dilated})`,
-    );
-  }
-
-  config(): Record<string, unknown> {
-    return {
-      kernelSize: tupleConfig(this.options.kernelSize),
-      stride: tupleConfig(this.options.stride ?? this.options.kernelSize),
-      padding: paddingConfig(this.padding),
-      ceilMode: this.ceilMode,
-    };
-  }
+/** Checks `x` is NHWC and large enough for the pool window of `config` (and `dilation`). */
+export function checkPoolInput(
+  label: string,
+  x: Tensor,
+  config: Pool2dConfig,
+  dilation: [number, number] = [1, 1],
+): void {
+  checkImage(label, x);
+  const size = [x.shape[1], x.shape[2]] as [number, number];
+  const kernel = pair(config.kernelSize);
+  const stride = pair(config.stride);
+  const pads = poolPads(size, kernel, stride, config.padding, config.ceilMode, dilation);
+  const out: [number, number] = [
+    outputLength(size[0], pads[0], kernel[0], stride[0], dilation[0]),
+    outputLength(size[1], pads[1], kernel[1], stride[1], dilation[1]),
+  ];
+  const dilated = dilation[0] > 1 || dilation[1] > 1 ? `, dilation ${dilation.join('×')}` : '';
+  checkWindow(label, size, out, `a ${kernel.join('×')} window (padding ${pads.join('/')}${dilated})`);
 }

@@ -40,11 +40,11 @@ export interface GroupedConv2dOptions {
  *
  * tfjs has no grouped convolution, so it is composed:
  * - `groups == 1`, dilation 1, with `bias`, outside a gradient tape: `fused.conv2d` (FusedConv2D),
- *   which adds the bias in the conv's output pass instead of a second pass over `y` (~20% of the
- *   forward on wasm for the MNIST CNN's 5×5 conv).
+ *   which adds the bias in the conv's output pass instead of a second pass over `y`.
  * - `groups == 1` otherwise: `conv2d`, then `add(y, bias)`. Under a tape this is faster: tfjs's
- *   fused gradient (a customGrad) always computes `dx`, even for a data input (+20% on the wasm
- *   MNIST train step), while Conv2D's registered gradient is only asked for the inputs needed.
+ *   fused gradient (a customGrad) always computes `dx`, even for a data input, while Conv2D's
+ *   registered gradient is only asked for the inputs needed (bench/RESULTS.md, "Measurements behind
+ *   design choices").
  * - `groups == Cin` (depthwise, any multiplier m = Cout / Cin): `depthwiseConv2d` with the filter
  *   reshaped `[kh, kw, 1, Cin·m] → [kh, kw, Cin, m]`. Both order output channels `c·m + q`, so the
  *   reshape is exact.

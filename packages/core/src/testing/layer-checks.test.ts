@@ -1,4 +1,5 @@
-import { initBackend, Rng } from '@convkit/backend';
+import { Rng } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import {
   add,
   customGrad,
@@ -9,7 +10,7 @@ import {
   type Variable,
   variable,
 } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Linear } from '../layers/linear';
 import { Module, type ModuleConfig } from '../module';
 import {
@@ -29,7 +30,7 @@ import {
 class Scale extends Module {
   static readonly className = 'Scale';
   readonly w: Variable;
-  constructor(readonly options: { seed?: number; defect?: string; factor?: number } = {}) {
+  constructor(override readonly options: { seed?: number; defect?: string; factor?: number } = {}) {
     super();
     this.w = this.addParameter('w', new Rng(options.seed ?? 0).uniformTensor([3], 0.5, 1.5));
     if (options.defect === 'unused') this.addParameter('unused', new Rng(1).uniformTensor([2]));
@@ -78,7 +79,7 @@ const fails = (check: LayerCheck, s: TestLayerSpec, message: RegExp) =>
   expect(check.run(s, 'cpu')).rejects.toThrow(message);
 
 describe('layer checks catch defects', () => {
-  beforeAll(() => initBackend({ backend: 'cpu', strict: true }));
+  useBackend('cpu');
 
   it('a correct layer passes every check', async () => {
     const good = spec((rng) => new Linear({ inFeatures: 3, outFeatures: 3, rng }), { expectedParams: 12 });

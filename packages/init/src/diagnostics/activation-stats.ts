@@ -1,3 +1,4 @@
+import { checkNumber } from '@convkit/backend';
 import {
   add,
   clone,
@@ -20,7 +21,7 @@ import {
   variableGrads,
   zeros,
 } from '@tensorflow/tfjs-core';
-import { checkNumber, checkOptions } from '../check';
+import { checkOptions } from '../check';
 import { type HookableModule, type InspectableModel, selectModules, withHooks } from './hookable';
 import { summarize } from './summarize';
 
@@ -92,7 +93,7 @@ export async function activationStats(
   options: ActivationStatsOptions = {},
 ): Promise<LayerStats[]> {
   checkOptions('activationStats', options, KEYS);
-  const threshold = checkNumber('activationStats', 'saturation', options.saturation ?? 0.99, 0);
+  const threshold = checkNumber('activationStats', 'saturation', options.saturation ?? 0.99, { min: 0 });
   const loss = options.loss ?? halfSumOfSquares;
   const targets = selectModules(model, options.filter);
   const records: { name: string; module: HookableModule; shape: number[]; dtype: string }[] = [];

@@ -1,8 +1,10 @@
+import { useBackend } from '@convkit/backend/testing';
 import { describe, expect, it } from 'vitest';
-import { draw, useCpu } from '../test-helpers';
+import { draw } from '../test-helpers';
 import { constant, ones, zeros } from './constant';
 
-useCpu();
+// Values are drawn in JavaScript, so the backend does not change them.
+useBackend('cpu');
 
 describe('zeros / ones / constant', () => {
   it('fill a float32 tensor of the given shape', () => {

@@ -1,6 +1,7 @@
 import type { Rng } from '@convkit/backend';
+import { checkNumber } from '@convkit/backend';
 import { fill, type Tensor } from '@tensorflow/tfjs-core';
-import { checkNumber, checkOptions, checkShape } from '../check';
+import { checkOptions, checkShape } from '../check';
 
 /** Options of `constant`. */
 export interface ConstantOptions {

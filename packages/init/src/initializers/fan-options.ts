@@ -1,4 +1,4 @@
-import { checkNumber } from '../check';
+import { checkNumber } from '@convkit/backend';
 import { computeFans, type Fans } from '../fans';
 
 /** Explicit fans, for weights whose layout is not a dense `[.., in, out]` map (grouped, depthwise). */
@@ -13,7 +13,7 @@ export function resolveFans(
   if (fans === undefined) return computeFans(shape);
   if (fans === null || typeof fans !== 'object') throw new Error(`${who}: fans must be { fanIn, fanOut }`);
   return {
-    fanIn: checkNumber(who, 'fans.fanIn', fans.fanIn, 0),
-    fanOut: checkNumber(who, 'fans.fanOut', fans.fanOut, 0),
+    fanIn: checkNumber(who, 'fans.fanIn', fans.fanIn, { min: 0 }),
+    fanOut: checkNumber(who, 'fans.fanOut', fans.fanOut, { min: 0 }),
   };
 }

@@ -1,6 +1,6 @@
-import { type Rng, toRng } from '@convkit/backend';
+import { checkNumber, type Rng, toRng } from '@convkit/backend';
 import { fill, type Tensor } from '@tensorflow/tfjs-core';
-import { checkNumber, checkOptions, checkShape } from '../check';
+import { checkOptions, checkShape } from '../check';
 import { calculateGain, NONLINEARITIES, type Nonlinearity, unknownNonlinearity } from '../gain';
 import { type FanOverride, resolveFans } from './fan-options';
 

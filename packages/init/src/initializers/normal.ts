@@ -1,6 +1,6 @@
-import { type Rng, toRng } from '@convkit/backend';
+import { checkNumber, type Rng, toRng } from '@convkit/backend';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkNumber, checkOptions, checkShape } from '../check';
+import { checkOptions, checkShape } from '../check';
 
 /** Options of `normal`. */
 export interface NormalOptions {
@@ -20,6 +20,6 @@ export function normal(shape: readonly number[], rng: number | Rng, options: Nor
   checkShape(shape, 'normal');
   checkOptions('normal', options, ['mean', 'std']);
   const mean = checkNumber('normal', 'mean', options.mean ?? 0);
-  const std = checkNumber('normal', 'std', options.std ?? 1, 0);
+  const std = checkNumber('normal', 'std', options.std ?? 1, { min: 0 });
   return toRng(rng).normalTensor([...shape], mean, std);
 }

@@ -1,8 +1,10 @@
+import { useBackend } from '@convkit/backend/testing';
 import { describe, expect, it } from 'vitest';
-import { draw, sampleStats, useCpu } from '../test-helpers';
+import { draw, sampleStats } from '../test-helpers';
 import { orthogonal } from './orthogonal';
 
-useCpu();
+// Values are drawn in JavaScript, so the backend does not change them.
+useBackend('cpu');
 
 /** max |MᵀM - gain²·I| for M = W (tall) or Wᵀ (wide), W viewed as [rows, cols]. */
 function orthogonalityError(w: Float32Array, rows: number, cols: number, gain: number): number {

@@ -1,6 +1,6 @@
-import { type Rng, toRng } from '@convkit/backend';
+import { checkNumber, type Rng, toRng } from '@convkit/backend';
 import { fill, type Tensor, tensor } from '@tensorflow/tfjs-core';
-import { checkNumber, checkOptions, checkShape } from '../check';
+import { checkOptions, checkShape } from '../check';
 
 /** Options of `orthogonal`. */
 export interface OrthogonalOptions {
@@ -18,7 +18,7 @@ export interface OrthogonalOptions {
  * wide W has orthonormal rows, WWᵀ = gain²·I. This is PyTorch's matrix transposed (it flattens
  * `[out, in·kh·kw]`), which keeps the same property.
  *
- * Runs in JavaScript in float64 (Gram–Schmidt, O(rows·cols·min(rows, cols)): about 3 s for a
+ * Runs in JavaScript in float64 (Gram–Schmidt, O(rows·cols·min(rows, cols)): seconds for a
  * 3×3×512×512 kernel).
  *
  * Saxe et al. 2013, "Exact solutions to the nonlinear dynamics of learning in deep linear neural networks".

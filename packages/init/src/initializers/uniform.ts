@@ -1,6 +1,6 @@
-import { type Rng, toRng } from '@convkit/backend';
+import { checkNumber, type Rng, toRng } from '@convkit/backend';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkNumber, checkOptions, checkShape } from '../check';
+import { checkOptions, checkShape } from '../check';
 
 /** Options of `uniform`. */
 export interface UniformOptions {

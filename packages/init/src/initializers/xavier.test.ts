@@ -1,8 +1,10 @@
+import { useBackend } from '@convkit/backend/testing';
 import { describe, expect, it } from 'vitest';
-import { draw, sampleStats, useCpu } from '../test-helpers';
+import { draw, sampleStats } from '../test-helpers';
 import { xavierNormal, xavierUniform } from './xavier';
 
-useCpu();
+// Values are drawn in JavaScript, so the backend does not change them.
+useBackend('cpu');
 
 // [shape, fanIn, fanOut]: a Linear weight and an HWIO conv kernel with fanIn != fanOut.
 const SHAPES: [number[], number, number][] = [

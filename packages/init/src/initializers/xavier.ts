@@ -1,6 +1,6 @@
-import { type Rng, toRng } from '@convkit/backend';
+import { checkNumber, type Rng, toRng } from '@convkit/backend';
 import { fill, type Tensor } from '@tensorflow/tfjs-core';
-import { checkNumber, checkOptions, checkShape } from '../check';
+import { checkOptions, checkShape } from '../check';
 import { type FanOverride, resolveFans } from './fan-options';
 
 /** Options of `xavierUniform` and `xavierNormal`. */
@@ -17,7 +17,7 @@ const KEYS = ['gain', 'fans'];
 function xavierStd(who: string, shape: readonly number[], options: XavierOptions): number | null {
   const size = checkShape(shape, who);
   checkOptions(who, options, KEYS);
-  const gain = checkNumber(who, 'gain', options.gain ?? 1, 0);
+  const gain = checkNumber(who, 'gain', options.gain ?? 1, { min: 0 });
   const { fanIn, fanOut } = resolveFans(who, shape, options.fans);
   if (size === 0) return null;
   if (fanIn + fanOut === 0) throw new Error(`${who}: fanIn + fanOut is 0 for shape [${shape.join(', ')}]`);

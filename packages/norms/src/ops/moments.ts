@@ -147,7 +147,8 @@ export function composedNormalize(
  * Widens keepDims statistics along the reduced axes that follow the last kept axis, when that stays
  * small (≤ 1/8 of x): GroupNorm's [N, 1, G, 1] becomes [N, 1, G, C/G]. tfjs's cpu and wasm broadcast
  * fast only along leading axes; a size-1 innermost axis sends every full-size op to the generic
- * strided path (GroupNorm's Sub and Mul: 120–140 ms instead of ~10 ms on wasm for [32, 32, 32, 64]).
+ * strided path, an order of magnitude slower on wasm (bench/RESULTS.md, "Measurements behind design
+ * choices").
  * Identity for BatchNorm, InstanceNorm and LayerNorm.
  */
 function statsBroadcaster(shape: number[], axes: number[]): (t: Tensor) => Tensor {

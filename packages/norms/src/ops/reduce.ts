@@ -5,12 +5,12 @@ import { fill, matMul, mean, reshape, type Tensor } from '@tensorflow/tfjs-core'
  * arranged to avoid the slow path of tfjs's reductions.
  *
  * tfjs reduces only over the innermost axes: any other axis set is transposed first, a full copy that
- * dominates normalization on cpu and wasm (BatchNorm's [N, H, W] of [N, H, W, C]: 550 ms on cpu and
- * 45 ms on wasm for a [32, 32, 32, 64] map). So reduced axes that are all innermost go to `mean`, and
- * a contiguous block [a..b] of the others becomes a batched product with a column of 1/R:
- * [B, R, K]ᵀ × [1, R, 1] → [B, K, 1], with B the kept axes before the block and K those after it
- * (18 ms cpu, 6.5 ms wasm). x is the transposed left operand on purpose: XNNPACK (wasm) repacks the
- * right operand as constant weights, which costs more than `mean` for a fresh activation (55 ms).
+ * dominates normalization on cpu and wasm (BatchNorm's [N, H, W] of [N, H, W, C]). So reduced axes
+ * that are all innermost go to `mean`, and a contiguous block [a..b] of the others becomes a batched
+ * product with a column of 1/R: [B, R, K]ᵀ × [1, R, 1] → [B, K, 1], with B the kept axes before the
+ * block and K those after it: no copy of x. x is the transposed left operand on purpose: XNNPACK (wasm)
+ * repacks the right operand as constant weights, which costs more than `mean` for a fresh activation
+ * (the timings are in bench/RESULTS.md, "Measurements behind design choices").
  * Innermost reduced axes after the block are then averaged on the (small) result. Any other layout
  * falls back to `mean`. The product accumulates in float32 like `mean`; callers that
  * need more (moments) correct with a second pass.
