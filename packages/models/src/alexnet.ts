@@ -1,4 +1,4 @@
-import type { Rng } from '@convkit/backend';
+import { checkPositiveInt, checkProbability, type Rng } from '@convkit/backend';
 import {
   AdaptiveAvgPool2d,
   Conv2d,
@@ -10,6 +10,7 @@ import {
   MaxPool2d,
   type Module,
   Sequential,
+  seedConfig,
 } from '@convkit/core';
 import { Dropout } from '@convkit/regularization';
 import { type Tensor, tidy } from '@tensorflow/tfjs-core';
@@ -21,10 +22,7 @@ import {
   type FeatureInfo,
   type ForwardHeadOptions,
   type ModelOptions,
-  positiveInt,
-  probability,
   scaleWidth,
-  seedOf,
   sequentialStages,
   ZooModel,
 } from './model';
@@ -36,7 +34,8 @@ export type AlexNetConfig = ModelOptions;
 
 const KEYS = ['numClasses', 'inChannels', 'activation', 'dropRate', 'widthMultiplier', 'rng'];
 
-type Resolved = Required<Omit<AlexNetConfig, 'rng'>>;
+/** {@link AlexNet}'s resolved options: every default filled in, `rng` only as a numeric seed. */
+export type ResolvedAlexNetConfig = Required<Omit<AlexNetConfig, 'rng'>> & { rng?: number };
 
 /** The conv layers: [out channels, kernel, stride, padding, max-pool after]. */
 const CONVS: [number, number, number, number, boolean][] = [
@@ -70,7 +69,7 @@ function lastLayer(hidden: number, numClasses: number, rng: Rng): Module {
  */
 export class AlexNet extends ZooModel {
   static readonly className = 'AlexNet';
-  private readonly cfg: Resolved & { rng?: number };
+  override readonly options: ResolvedAlexNetConfig;
   readonly features: Sequential;
   readonly avgpool: AdaptiveAvgPool2d;
   readonly flatten: Flatten;
@@ -82,14 +81,15 @@ export class AlexNet extends ZooModel {
   constructor(config: AlexNetConfig = {}) {
     super();
     checkKnownKeys('AlexNet', config, KEYS);
-    const c: Resolved = {
+    const c: ResolvedAlexNetConfig = {
       numClasses: checkNumClasses('AlexNet', config.numClasses ?? 1000),
-      inChannels: positiveInt('AlexNet', 'inChannels', config.inChannels ?? 3),
+      inChannels: checkPositiveInt('AlexNet', 'inChannels', config.inChannels ?? 3),
       activation: config.activation ?? 'relu',
-      dropRate: probability('AlexNet', 'dropRate', config.dropRate ?? 0.5),
+      dropRate: checkProbability('AlexNet', 'dropRate', config.dropRate ?? 0.5),
       widthMultiplier: checkMultiplier('AlexNet', config.widthMultiplier ?? 1),
+      ...seedConfig(config.rng),
     };
-    this.cfg = { ...c, ...seedOf(config.rng) };
+    this.options = c;
     const rng = layerRng(config.rng);
     this.features = new Sequential();
     let channels = c.inChannels;
@@ -128,7 +128,7 @@ export class AlexNet extends ZooModel {
   }
 
   get numClasses(): number {
-    return this.cfg.numClasses;
+    return this.options.numClasses;
   }
 
   get numFeatures(): number {
@@ -139,16 +139,12 @@ export class AlexNet extends ZooModel {
     return 'classifier.6';
   }
 
-  protected get config(): Record<string, unknown> {
-    return this.cfg;
-  }
-
   override torchFlattenShapes(): Record<string, [number, number, number]> {
     return { 'classifier.1': [6, 6, this.lastChannels] };
   }
 
   forwardFeatures(x: Tensor): Tensor {
-    checkImage('AlexNet', x, this.cfg.inChannels);
+    checkImage('AlexNet', x, this.options.inChannels);
     return this.features.call(x);
   }
 
@@ -172,7 +168,7 @@ export class AlexNet extends ZooModel {
   }
 
   forwardStages(x: Tensor): Tensor[] {
-    checkImage('AlexNet', x, this.cfg.inChannels);
+    checkImage('AlexNet', x, this.options.inChannels);
     return sequentialStages(this.features, x, new Set(this.stageEnds.map((s) => s.index)));
   }
 
@@ -180,7 +176,7 @@ export class AlexNet extends ZooModel {
     checkNumClasses('AlexNet.resetClassifier', numClasses);
     const last = lastLayer(this.hidden, numClasses, layerRng(options.rng));
     this.classifier = this.replaceLastLayer('classifier', this.classifier, last);
-    this.cfg.numClasses = numClasses;
+    this.options.numClasses = numClasses;
   }
 }
 

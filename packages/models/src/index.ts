@@ -63,7 +63,7 @@ export {
   vgg19,
   vgg19_bn,
 } from './vgg';
-export { createModelRegistry, ZOO_FAMILIES } from './zoo';
+export { createModelRegistry, registerModels, ZOO_FAMILIES } from './zoo';
 
 /** The package's registry, holding every zoo model (filled here, explicitly; nothing else registers on import). */
 export const modelRegistry = /* @__PURE__ */ createModelRegistry();

@@ -1,5 +1,14 @@
-import type { Rng } from '@convkit/backend';
-import { Conv2d, checkImage, Flatten, layerRng, MaxPool2d, type Module, Sequential } from '@convkit/core';
+import { checkPositiveInt, checkProbability, type Rng } from '@convkit/backend';
+import {
+  Conv2d,
+  checkImage,
+  Flatten,
+  layerRng,
+  MaxPool2d,
+  type Module,
+  Sequential,
+  seedConfig,
+} from '@convkit/core';
 import { Dropout } from '@convkit/regularization';
 import { type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { MNIST, PAPERS } from './cfgs';
@@ -11,10 +20,7 @@ import {
   type FeatureInfo,
   type ForwardHeadOptions,
   type ModelOptions,
-  positiveInt,
-  probability,
   scaleWidth,
-  seedOf,
   sequentialStages,
   ZooModel,
 } from './model';
@@ -26,7 +32,8 @@ export type MnistCnnConfig = ModelOptions;
 
 const KEYS = ['numClasses', 'inChannels', 'activation', 'dropRate', 'widthMultiplier', 'rng'];
 
-type Resolved = Required<Omit<MnistCnnConfig, 'rng'>>;
+/** {@link MnistCnn}'s resolved options: every default filled in, `rng` only as a numeric seed. */
+export type ResolvedMnistCnnConfig = Required<Omit<MnistCnnConfig, 'rng'>> & { rng?: number };
 
 /**
  * The small CNN of `examples/mnist` for 28×28 digits, LeNet-like: two conv blocks and a linear
@@ -47,7 +54,7 @@ type Resolved = Required<Omit<MnistCnnConfig, 'rng'>>;
  */
 export class MnistCnn extends ZooModel {
   static readonly className = 'MnistCnn';
-  private readonly cfg: Resolved & { rng?: number };
+  override readonly options: ResolvedMnistCnnConfig;
   readonly features: Sequential;
   readonly flatten: Flatten;
   readonly drop: Dropout | null;
@@ -57,14 +64,15 @@ export class MnistCnn extends ZooModel {
   constructor(config: MnistCnnConfig = {}) {
     super();
     checkKnownKeys('MnistCnn', config, KEYS);
-    const c: Resolved = {
+    const c: ResolvedMnistCnnConfig = {
       numClasses: checkNumClasses('MnistCnn', config.numClasses ?? 10),
-      inChannels: positiveInt('MnistCnn', 'inChannels', config.inChannels ?? 1),
+      inChannels: checkPositiveInt('MnistCnn', 'inChannels', config.inChannels ?? 1),
       activation: config.activation ?? 'relu',
-      dropRate: probability('MnistCnn', 'dropRate', config.dropRate ?? 0),
+      dropRate: checkProbability('MnistCnn', 'dropRate', config.dropRate ?? 0),
       widthMultiplier: checkMultiplier('MnistCnn', config.widthMultiplier ?? 1),
+      ...seedConfig(config.rng),
     };
-    this.cfg = { ...c, ...seedOf(config.rng) };
+    this.options = c;
     const rng = layerRng(config.rng);
     const [w1, w2] = [scaleWidth(8, c.widthMultiplier), scaleWidth(16, c.widthMultiplier)];
     this.widths = [w1, w2];
@@ -87,7 +95,7 @@ export class MnistCnn extends ZooModel {
   }
 
   get numClasses(): number {
-    return this.cfg.numClasses;
+    return this.options.numClasses;
   }
 
   get numFeatures(): number {
@@ -98,16 +106,12 @@ export class MnistCnn extends ZooModel {
     return 'fc';
   }
 
-  protected get config(): Record<string, unknown> {
-    return this.cfg;
-  }
-
   override torchFlattenShapes(): Record<string, [number, number, number]> {
     return { fc: [7, 7, this.widths[1]] };
   }
 
   forwardFeatures(x: Tensor): Tensor {
-    checkImage('MnistCnn', x, this.cfg.inChannels);
+    checkImage('MnistCnn', x, this.options.inChannels);
     if (x.shape[1] !== 28 || x.shape[2] !== 28) {
       throw new Error(
         `MnistCnn: expected 28×28 images, got [${x.shape}] — resize, or use resnet18_mnist for other sizes`,
@@ -133,7 +137,7 @@ export class MnistCnn extends ZooModel {
   }
 
   forwardStages(x: Tensor): Tensor[] {
-    checkImage('MnistCnn', x, this.cfg.inChannels);
+    checkImage('MnistCnn', x, this.options.inChannels);
     return sequentialStages(this.features, x, new Set([1, 4]));
   }
 
@@ -142,7 +146,7 @@ export class MnistCnn extends ZooModel {
     const old = this.fc;
     this.fc = this.replaceModule('fc', classifier(this.numFeatures, numClasses, options.rng));
     old.dispose();
-    this.cfg.numClasses = numClasses;
+    this.options.numClasses = numClasses;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Rng } from '@convkit/backend';
+import { checkNumber, type Rng } from '@convkit/backend';
 import {
   ELU,
   GELU,
@@ -7,7 +7,6 @@ import {
   Linear,
   layerRng,
   Module,
-  type ModuleConfig,
   ReLU,
   Sequential,
   Sigmoid,
@@ -79,33 +78,9 @@ export interface ForwardHeadOptions {
   preLogits?: boolean;
 }
 
-/** The seed of an `rng` option as stored in configs (a generator is stateful and is not kept). */
-export function seedOf(rng: number | Rng | undefined): { rng?: number } {
-  return typeof rng === 'number' ? { rng } : {};
-}
-
-/** `value` when it is a positive integer, else an error naming the model and option. */
-export function positiveInt(who: string, name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${who}: ${name} must be a positive integer, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 /** Checks a `numClasses` option (0 allowed: no classifier). */
-export function checkNumClasses(who: string, n: number): number {
-  if (!Number.isInteger(n) || n < 0) {
-    throw new Error(
-      `${who}: numClasses must be an integer >= 0 (0: no classifier), got ${JSON.stringify(n)}`,
-    );
-  }
-  return n;
-}
-
-/** Checks a probability option. */
-export function probability(who: string, name: string, p: number): number {
-  if (!(p >= 0 && p <= 1)) throw new Error(`${who}: ${name} must be in [0, 1], got ${JSON.stringify(p)}`);
-  return p;
+export function checkNumClasses(who: string, n: unknown): number {
+  return checkNumber(who, 'numClasses (0: no classifier)', n, { min: 0, integer: true });
 }
 
 /** `round(width · multiplier)`, at least 1: the width of a layer under `widthMultiplier`. */
@@ -113,12 +88,12 @@ export function scaleWidth(width: number, multiplier: number): number {
   return Math.max(1, Math.round(width * multiplier));
 }
 
-/** Checks a `widthMultiplier` option. */
-export function checkMultiplier(who: string, m: number): number {
-  if (!(m > 0 && Number.isFinite(m))) {
-    throw new Error(`${who}: widthMultiplier must be a positive number, got ${JSON.stringify(m)}`);
+/** Checks a `widthMultiplier` option: a finite number > 0. */
+export function checkMultiplier(who: string, m: unknown): number {
+  if (checkNumber(who, 'widthMultiplier', m) <= 0) {
+    throw new Error(`${who}: widthMultiplier must be > 0, got ${m}`);
   }
-  return m;
+  return m as number;
 }
 
 /**
@@ -160,11 +135,14 @@ export abstract class ZooModel extends Module {
   abstract forwardStages(x: Tensor): Tensor[];
   /**
    * Replaces the classifier with a freshly initialized one of `numClasses` outputs (0 removes it) and
-   * disposes the old one; timm's `reset_classifier`.
+   * disposes the old one; timm's `reset_classifier`. `options.numClasses` follows.
    */
   abstract resetClassifier(numClasses: number, options?: { rng?: number | Rng }): void;
-  /** The constructor options, resolved and JSON-safe: what `toConfig()` returns. */
-  protected abstract get config(): Record<string, unknown>;
+  /**
+   * The resolved options (architecture and options, defaults filled in, JSON-safe): `toConfig()` returns
+   * a copy and `createModel(model.toConfig())` rebuilds the model from it.
+   */
+  abstract override readonly options: ModelOptions;
 
   /**
    * Linear layers that follow the flattening of an `[H, W, C]` feature map, by dotted module name.
@@ -184,10 +162,6 @@ export abstract class ZooModel extends Module {
     const found = this.namedModules().find(([name]) => name === this.classifierName);
     if (!found) throw new Error(`${this.className}: no classifier at '${this.classifierName}'`);
     return found[1];
-  }
-
-  override toConfig(): ModuleConfig {
-    return { className: this.className, config: structuredClone(this.config) };
   }
 
   /**

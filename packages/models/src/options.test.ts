@@ -1,11 +1,12 @@
 // What each family's options do to the module it builds (the all-models test runs every name at its
 // defaults; this checks the options).
-import { initBackend, Rng } from '@convkit/backend';
+import { Rng } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import { GELU, Identity } from '@convkit/core';
 import { BatchNorm2d, GroupNorm } from '@convkit/norms';
 import { Dropout, type DropPath } from '@convkit/regularization';
 import { dispose } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createModel } from './index';
 import type { ZooModel } from './model';
 
@@ -14,9 +15,7 @@ const param = (m: ZooModel, name: string) => m.namedParameters().find(([n]) => n
 const small = { widthMultiplier: 1 / 16, rng: 0 };
 
 describe('model options', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
 
   it('norm: any createNorm name, normOptions passed on; none leaves no norm parameters', () => {
     const gn = createModel('resnet18', { ...small, norm: 'group', normOptions: { numGroups: 2 } });
@@ -35,10 +34,10 @@ describe('model options', () => {
     const m = createModel('resnet18_cifar', { ...small, activation: 'gelu', dropRate: 0.2 });
     expect(modules(m).filter(([, x]) => x.className === 'ReLU')).toEqual([]);
     expect(modules(m).filter(([, x]) => x instanceof GELU).length).toBe(1 + 8);
-    expect((modules(m).find(([n]) => n === 'drop')?.[1] as Dropout | undefined)?.p).toBe(0.2);
+    expect((modules(m).find(([n]) => n === 'drop')?.[1] as Dropout | undefined)?.options.p).toBe(0.2);
     const vgg = createModel('vgg13', { widthMultiplier: 1 / 32, dropRate: 0.1, rng: 0 });
     const drops = modules(vgg).filter(([, x]) => x instanceof Dropout) as [string, Dropout][];
-    expect(drops.map(([n, d]) => [n, d.p])).toEqual([
+    expect(drops.map(([n, d]) => [n, d.options.p])).toEqual([
       ['classifier.2', 0.1],
       ['classifier.5', 0.1],
     ]);
@@ -52,7 +51,8 @@ describe('model options', () => {
       .filter(([n]) => /^layer\d\.\d+$/.test(n))
       .map(
         ([, block]) =>
-          (block.namedChildren().find(([n]) => n === 'dropPath')?.[1] as DropPath | undefined)?.p ?? 0,
+          (block.namedChildren().find(([n]) => n === 'dropPath')?.[1] as DropPath | undefined)?.options.p ??
+          0,
       );
     expect(rates).toHaveLength(16);
     expect(rates[0]).toBe(0);
@@ -112,9 +112,9 @@ describe('model options', () => {
     m.dispose();
     expect(() => createModel('resnet18', { layers: [] })).toThrow(/ResNet: layers must list the blocks/);
     expect(() => createModel('alexnet', { dropRate: 2 })).toThrow(
-      /AlexNet: dropRate must be in \[0, 1\], got 2/,
+      /AlexNet: dropRate must be a probability in \[0, 1\], got 2/,
     );
-    expect(() => createModel('resnet18', { numClasses: -1 })).toThrow(/numClasses must be an integer >= 0/);
+    expect(() => createModel('resnet18', { numClasses: -1 })).toThrow(/ResNet: numClasses \(0: no classifier\) must be >= 0, got -1/);
     expect(() => createModel('vgg11', { layers: ['M'] })).toThrow(/VGG: layers must list conv widths/);
   });
 });

@@ -1,6 +1,17 @@
-import { initBackend } from '@convkit/backend';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createModel, listModels, modelInfo, modelRegistry, registerModel } from './index';
+import { useBackend } from '@convkit/backend/testing';
+import { coreModules, Sequential, Softmax } from '@convkit/core';
+import { registerNorms } from '@convkit/norms';
+import { registerRegularization } from '@convkit/regularization';
+import { describe, expect, it } from 'vitest';
+import {
+  BasicBlock,
+  createModel,
+  listModels,
+  modelInfo,
+  modelRegistry,
+  registerModel,
+  registerModels,
+} from './index';
 import { closestNames, globToRegExp } from './names';
 import { ModelRegistry } from './registry';
 import { RESNET, resNet } from './resnet';
@@ -43,9 +54,7 @@ describe('names', () => {
 });
 
 describe('model registry', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
 
   it('holds every torchvision architecture under its torchvision name, and the small-image models', () => {
     for (const name of TORCHVISION) expect(modelInfo(name).torchvision).toBe(name);
@@ -129,7 +138,7 @@ describe('model registry', () => {
       /ResNet: unknown option 'dropPathRat' \(did you mean 'dropPathRate'\?\)/,
     );
     expect(() => createModel('vgg11', { widthMultiplier: 0 })).toThrow(
-      /VGG: widthMultiplier must be a positive number/,
+      /VGG: widthMultiplier must be > 0, got 0/,
     );
     expect(() => createModel('resnet18', { norm: 'batchnorm' as never, widthMultiplier: 1 / 16 })).toThrow(
       /unknown norm 'batchnorm'/,
@@ -159,3 +168,23 @@ describe('model registry', () => {
 function dispose2(...models: { dispose(): void }[]): void {
   for (const m of models) m.dispose();
 }
+
+describe('registerModels', () => {
+  useBackend('cpu');
+
+  it('lets a core ModuleRegistry rebuild zoo models and blocks, also inside containers', () => {
+    const registry = registerModels(registerRegularization(registerNorms(coreModules())));
+    expect(registry.has('ResNet') && registry.has('VGG') && registry.has('BasicBlock')).toBe(true);
+    const net = new Sequential(
+      createModel('resnet18_cifar', { widthMultiplier: 1 / 16, rng: 0 }),
+      new Softmax(),
+    );
+    const copy = registry.fromConfig(net.toConfig());
+    expect(copy.toConfig()).toEqual(net.toConfig());
+    expect(Object.keys(copy.stateDict())).toEqual(Object.keys(net.stateDict()));
+    const block = new BasicBlock({ inChannels: 4, planes: 8, stride: 2, rng: 1 });
+    expect(registry.fromConfig(block.toConfig()).toConfig()).toEqual(block.toConfig());
+    expect(() => registerModels(registry)).toThrow(/already registered/);
+    for (const m of [net, copy, block]) m.dispose();
+  });
+});

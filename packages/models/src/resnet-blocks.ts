@@ -1,5 +1,5 @@
 import type { Rng } from '@convkit/backend';
-import { Conv2d, layerRng, Module, type ModuleConfig, Sequential } from '@convkit/core';
+import { Conv2d, layerRng, Module, Sequential, seedConfig } from '@convkit/core';
 import { kaimingNormal } from '@convkit/init';
 import { type CreateNormOptions, createNorm, type NormName } from '@convkit/norms';
 import { DropPath } from '@convkit/regularization';
@@ -32,9 +32,8 @@ export interface ResNetBlockOptions {
   rng?: number | Rng;
 }
 
-type Resolved = Required<Omit<ResNetBlockOptions, 'rng' | 'normOptions'>> & {
-  normOptions: CreateNormOptions;
-};
+/** A block's resolved options: every default filled in, `rng` only as a numeric seed. */
+export type ResolvedResNetBlockOptions = Required<Omit<ResNetBlockOptions, 'rng'>> & { rng?: number };
 
 /** A bias-free conv with torchvision's ResNet init: Kaiming normal, fan-out, ReLU gain. */
 export function resnetConv(
@@ -70,7 +69,7 @@ function zeroWeight(norm: Module): void {
   z.dispose();
 }
 
-function resolve(options: ResNetBlockOptions, expansion: number): Resolved {
+function resolve(options: ResNetBlockOptions, expansion: number): ResolvedResNetBlockOptions {
   const stride = options.stride ?? 1;
   return {
     inChannels: options.inChannels,
@@ -84,27 +83,27 @@ function resolve(options: ResNetBlockOptions, expansion: number): Resolved {
     activation: options.activation ?? 'relu',
     dropPath: options.dropPath ?? 0,
     zeroInitResidual: options.zeroInitResidual ?? false,
+    ...seedConfig(options.rng),
   };
 }
 
 /** The shared part of the two blocks: the shortcut, drop-path, the sum and the activation. */
 abstract class ResidualBlock extends Module {
-  protected readonly opts: Resolved;
-  private readonly seed: number | undefined;
+  override readonly options: ResolvedResNetBlockOptions;
   readonly downsample: Sequential | null;
   readonly act: Module;
   readonly dropPath: DropPath | null;
 
   constructor(options: ResNetBlockOptions, expansion: number, rng: Rng) {
     super();
-    this.opts = resolve(options, expansion);
-    this.seed = typeof options.rng === 'number' ? options.rng : undefined;
-    this.act = createActivation(this.opts.activation);
-    this.dropPath = this.opts.dropPath > 0 ? new DropPath({ p: this.opts.dropPath, rng: rng.fork() }) : null;
-    this.downsample = this.opts.downsample
+    this.options = resolve(options, expansion);
+    this.act = createActivation(this.options.activation);
+    this.dropPath =
+      this.options.dropPath > 0 ? new DropPath({ p: this.options.dropPath, rng: rng.fork() }) : null;
+    this.downsample = this.options.downsample
       ? new Sequential(
-          resnetConv(this.opts.inChannels, this.opts.planes * expansion, 1, this.opts.stride, rng),
-          createNorm(this.opts.norm, this.opts.planes * expansion, this.opts.normOptions),
+          resnetConv(this.options.inChannels, this.options.planes * expansion, 1, this.options.stride, rng),
+          createNorm(this.options.norm, this.options.planes * expansion, this.options.normOptions),
         )
       : null;
   }
@@ -114,7 +113,7 @@ abstract class ResidualBlock extends Module {
     if (this.downsample) this.addModule('downsample', this.downsample);
     this.addModule('act', this.act);
     if (this.dropPath) this.addModule('dropPath', this.dropPath);
-    if (this.opts.zeroInitResidual) zeroWeight(lastNorm);
+    if (this.options.zeroInitResidual) zeroWeight(lastNorm);
   }
 
   /** The residual branch. */
@@ -125,13 +124,6 @@ abstract class ResidualBlock extends Module {
     if (this.dropPath) out = this.dropPath.call(out);
     const shortcut = this.downsample ? this.downsample.call(x) : x;
     return this.act.call(add(out, shortcut));
-  }
-
-  override toConfig(): ModuleConfig {
-    return {
-      className: this.className,
-      config: { ...structuredClone(this.opts), ...(this.seed === undefined ? {} : { rng: this.seed }) },
-    };
   }
 }
 
@@ -157,7 +149,7 @@ export class BasicBlock extends ResidualBlock {
   constructor(options: ResNetBlockOptions) {
     const rng = layerRng(options.rng);
     super(options, 1, rng);
-    const { inChannels, planes, stride, norm, normOptions, groups, widthPerGroup } = this.opts;
+    const { inChannels, planes, stride, norm, normOptions, groups, widthPerGroup } = this.options;
     if (groups !== 1 || widthPerGroup !== 64) {
       throw new Error(`BasicBlock: only groups 1 and widthPerGroup 64 (got ${groups}, ${widthPerGroup})`);
     }
@@ -200,7 +192,7 @@ export class Bottleneck extends ResidualBlock {
   constructor(options: ResNetBlockOptions) {
     const rng = layerRng(options.rng);
     super(options, 4, rng);
-    const { inChannels, planes, stride, norm, normOptions, groups, widthPerGroup } = this.opts;
+    const { inChannels, planes, stride, norm, normOptions, groups, widthPerGroup } = this.options;
     const width = Math.floor((planes * widthPerGroup) / 64) * groups;
     if (width < groups) {
       throw new Error(

@@ -1,4 +1,4 @@
-import type { Rng } from '@convkit/backend';
+import { checkPositiveInt, checkProbability, type Rng } from '@convkit/backend';
 import {
   checkImage,
   Flatten,
@@ -7,6 +7,7 @@ import {
   MaxPool2d,
   type Module,
   Sequential,
+  seedConfig,
 } from '@convkit/core';
 import { type CreateNormOptions, createNorm, type NormName } from '@convkit/norms';
 import { Dropout } from '@convkit/regularization';
@@ -20,10 +21,7 @@ import {
   type FeatureInfo,
   type ForwardHeadOptions,
   type ModelOptions,
-  positiveInt,
-  probability,
   scaleWidth,
-  seedOf,
   ZooModel,
 } from './model';
 import { checkKnownKeys } from './names';
@@ -83,9 +81,10 @@ const KEYS = [
   'zeroInitResidual',
 ];
 
-type Resolved = Required<Omit<ResNetConfig, 'rng'>>;
+/** {@link ResNet}'s resolved options: every default filled in, `rng` only as a numeric seed. */
+export type ResolvedResNetConfig = Required<Omit<ResNetConfig, 'rng'>> & { rng?: number };
 
-function resolve(c: ResNetConfig): Resolved {
+function resolve(c: ResNetConfig): ResolvedResNetConfig {
   checkKnownKeys('ResNet', c, KEYS);
   if (c.block !== 'basic' && c.block !== 'bottleneck') {
     throw new Error(`ResNet: block must be 'basic' or 'bottleneck', got ${JSON.stringify(c.block)}`);
@@ -95,7 +94,7 @@ function resolve(c: ResNetConfig): Resolved {
       `ResNet: layers must list the blocks of each stage, e.g. [2, 2, 2, 2], got ${JSON.stringify(c.layers)}`,
     );
   }
-  const layers = c.layers.map((n, i) => positiveInt('ResNet', `layers[${i}]`, n));
+  const layers = c.layers.map((n, i) => checkPositiveInt('ResNet', `layers[${i}]`, n));
   const widths = c.widths ?? [64, 128, 256, 512].slice(0, layers.length);
   if (widths.length !== layers.length) {
     throw new Error(
@@ -109,19 +108,20 @@ function resolve(c: ResNetConfig): Resolved {
   return {
     block: c.block,
     layers,
-    widths: widths.map((w, i) => positiveInt('ResNet', `widths[${i}]`, w)),
-    groups: positiveInt('ResNet', 'groups', c.groups ?? 1),
-    widthPerGroup: positiveInt('ResNet', 'widthPerGroup', c.widthPerGroup ?? 64),
+    widths: widths.map((w, i) => checkPositiveInt('ResNet', `widths[${i}]`, w)),
+    groups: checkPositiveInt('ResNet', 'groups', c.groups ?? 1),
+    widthPerGroup: checkPositiveInt('ResNet', 'widthPerGroup', c.widthPerGroup ?? 64),
     stem,
     numClasses: checkNumClasses('ResNet', c.numClasses ?? 1000),
-    inChannels: positiveInt('ResNet', 'inChannels', c.inChannels ?? 3),
+    inChannels: checkPositiveInt('ResNet', 'inChannels', c.inChannels ?? 3),
     activation: c.activation ?? 'relu',
-    dropRate: probability('ResNet', 'dropRate', c.dropRate ?? 0),
+    dropRate: checkProbability('ResNet', 'dropRate', c.dropRate ?? 0),
     widthMultiplier: checkMultiplier('ResNet', c.widthMultiplier ?? 1),
     norm: c.norm ?? 'batch',
     normOptions: structuredClone(c.normOptions ?? {}),
-    dropPathRate: probability('ResNet', 'dropPathRate', c.dropPathRate ?? 0),
+    dropPathRate: checkProbability('ResNet', 'dropPathRate', c.dropPathRate ?? 0),
     zeroInitResidual: c.zeroInitResidual ?? false,
+    ...seedConfig(c.rng),
   };
 }
 
@@ -146,7 +146,7 @@ function resolve(c: ResNetConfig): Resolved {
  */
 export class ResNet extends ZooModel {
   static readonly className = 'ResNet';
-  private readonly cfg: Resolved & { rng?: number };
+  override readonly options: ResolvedResNetConfig;
   readonly conv1: Module;
   readonly bn1: Module;
   readonly act1: Module;
@@ -161,7 +161,7 @@ export class ResNet extends ZooModel {
   constructor(config: ResNetConfig) {
     super();
     const c = resolve(config);
-    this.cfg = { ...c, ...seedOf(config.rng) };
+    this.options = c;
     const rng = layerRng(config.rng);
     const widths = c.widths.map((w) => scaleWidth(w, c.widthMultiplier));
     const small = c.stem === 'small';
@@ -208,7 +208,7 @@ export class ResNet extends ZooModel {
   }
 
   get numClasses(): number {
-    return this.cfg.numClasses;
+    return this.options.numClasses;
   }
 
   get numFeatures(): number {
@@ -219,12 +219,8 @@ export class ResNet extends ZooModel {
     return 'fc';
   }
 
-  protected get config(): Record<string, unknown> {
-    return this.cfg;
-  }
-
   private stem(x: Tensor): Tensor {
-    checkImage(`ResNet(${this.cfg.block}, [${this.cfg.layers}])`, x, this.cfg.inChannels);
+    checkImage(`ResNet(${this.options.block}, [${this.options.layers}])`, x, this.options.inChannels);
     return this.act1.call(this.bn1.call(this.conv1.call(x)));
   }
 
@@ -246,9 +242,13 @@ export class ResNet extends ZooModel {
   }
 
   featureInfo(): FeatureInfo[] {
-    const base = this.cfg.stem === 'small' ? 1 : 2;
+    const base = this.options.stem === 'small' ? 1 : 2;
     return [
-      { module: 'act1', channels: scaleWidth(this.cfg.widths[0], this.cfg.widthMultiplier), reduction: base },
+      {
+        module: 'act1',
+        channels: scaleWidth(this.options.widths[0], this.options.widthMultiplier),
+        reduction: base,
+      },
       ...this.stageChannels.map((channels, s) => ({
         module: `layer${s + 1}`,
         channels,
@@ -275,7 +275,7 @@ export class ResNet extends ZooModel {
     const old = this.fc;
     this.fc = this.replaceModule('fc', classifier(this.numFeatures, numClasses, options.rng));
     old.dispose();
-    this.cfg.numClasses = numClasses;
+    this.options.numClasses = numClasses;
   }
 }
 

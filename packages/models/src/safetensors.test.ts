@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import { dispose, memory, scalar, tensor } from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadSafetensors, parseSafetensors, readSafetensors, saveSafetensors } from './safetensors';
 
 const fixtures = join(__dirname, '..', 'fixtures');
@@ -25,9 +25,7 @@ function file(header: unknown, data: Uint8Array = new Uint8Array(0), headerLengt
 
 describe('safetensors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'convkit-safetensors-'));
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads every dtype PyTorch writes as PyTorch converts it (float32 / int32), with shapes and metadata', async () => {

@@ -1,8 +1,9 @@
-import { initBackend, Rng } from '@convkit/backend';
+import { Rng } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import { Conv2d, Flatten, Linear, ReLU, Sequential } from '@convkit/core';
 import { BatchNorm2d } from '@convkit/norms';
 import { dispose, memory } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatCount, formatSummary, summary } from './summary';
 
 const net = () =>
@@ -16,9 +17,7 @@ const net = () =>
   );
 
 describe('summary', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
 
   it('output shapes, parameters and multiply-adds per layer, by hand', () => {
     const model = net();

@@ -34,7 +34,7 @@ function callMacs(m: Module, y: Tensor): number {
     const [kh, kw, inPerGroup] = m.weight.shape;
     return y.size * kh * kw * inPerGroup;
   }
-  if (m instanceof Linear) return y.size * m.inFeatures;
+  if (m instanceof Linear) return y.size * m.options.inFeatures;
   return 0;
 }
 

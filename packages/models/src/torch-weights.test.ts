@@ -1,7 +1,8 @@
-import { initBackend, Rng } from '@convkit/backend';
+import { Rng } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import { Conv2d, Linear, ReLU, Sequential } from '@convkit/core';
 import { dispose, memory, type Tensor, tensor, zeros } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createModel } from './index';
 import { parseSafetensors, saveSafetensors } from './safetensors';
 import { exportTorchWeights, loadTorchWeights, torchKeyNames } from './torch-weights';
@@ -16,9 +17,7 @@ async function snapshot(model: { stateDict(): Record<string, Tensor> }): Promise
 }
 
 describe('PyTorch weights', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
 
   it("maps names to PyTorch's: snake_case buffers, torchvision module paths", () => {
     const model = tiny(0);

@@ -1,8 +1,9 @@
-import { initBackend, Rng } from '@convkit/backend';
+import { Rng } from '@convkit/backend';
+import { useBackend } from '@convkit/backend/testing';
 import { crossEntropy, Sequential, sgdStep, valueAndGrads } from '@convkit/core';
 import { BatchNorm2d } from '@convkit/norms';
 import { dispose, memory, type Tensor, tensor1d } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createModel } from './index';
 import type { ZooModel } from './model';
 import { backboneHeadGroups, freeze, freezeNorms, resetClassifier, unfreeze } from './transfer';
@@ -18,9 +19,7 @@ async function values(ts: Tensor[]): Promise<number[][]> {
 }
 
 describe('transfer learning', () => {
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu', strict: true });
-  });
+  useBackend('cpu');
 
   it('resetClassifier: a fresh head of n outputs (0: pooled features), the old one disposed, the config follows', () => {
     const model = resnet();

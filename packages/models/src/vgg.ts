@@ -1,4 +1,4 @@
-import type { Rng } from '@convkit/backend';
+import { checkPositiveInt, checkProbability, type Rng } from '@convkit/backend';
 import {
   AdaptiveAvgPool2d,
   Conv2d,
@@ -10,6 +10,7 @@ import {
   MaxPool2d,
   type Module,
   Sequential,
+  seedConfig,
 } from '@convkit/core';
 import { kaimingNormal, normal } from '@convkit/init';
 import { type CreateNormOptions, createNorm, type NormName } from '@convkit/norms';
@@ -23,10 +24,7 @@ import {
   type FeatureInfo,
   type ForwardHeadOptions,
   type ModelOptions,
-  positiveInt,
-  probability,
   scaleWidth,
-  seedOf,
   sequentialStages,
   ZooModel,
 } from './model';
@@ -56,9 +54,10 @@ const KEYS = [
   'normOptions',
 ];
 
-type Resolved = Required<Omit<VGGConfig, 'rng'>>;
+/** {@link VGG}'s resolved options: every default filled in, `rng` only as a numeric seed. */
+export type ResolvedVGGConfig = Required<Omit<VGGConfig, 'rng'>> & { rng?: number };
 
-function resolve(c: VGGConfig): Resolved {
+function resolve(c: VGGConfig): ResolvedVGGConfig {
   checkKnownKeys('VGG', c, KEYS);
   if (!Array.isArray(c.layers) || !c.layers.some((v) => v !== 'M')) {
     throw new Error(
@@ -66,18 +65,19 @@ function resolve(c: VGGConfig): Resolved {
     );
   }
   return {
-    layers: c.layers.map((v, i) => (v === 'M' ? v : positiveInt('VGG', `layers[${i}]`, v))),
+    layers: c.layers.map((v, i) => (v === 'M' ? v : checkPositiveInt('VGG', `layers[${i}]`, v))),
     numClasses: checkNumClasses('VGG', c.numClasses ?? 1000),
-    inChannels: positiveInt('VGG', 'inChannels', c.inChannels ?? 3),
+    inChannels: checkPositiveInt('VGG', 'inChannels', c.inChannels ?? 3),
     activation: c.activation ?? 'relu',
-    dropRate: probability('VGG', 'dropRate', c.dropRate ?? 0.5),
+    dropRate: checkProbability('VGG', 'dropRate', c.dropRate ?? 0.5),
     widthMultiplier: checkMultiplier('VGG', c.widthMultiplier ?? 1),
     norm: c.norm ?? 'none',
     normOptions: structuredClone(c.normOptions ?? {}),
+    ...seedConfig(c.rng),
   };
 }
 
-/** VGG and AlexNet's classifier init and flattening: shared by the two families. */
+/** A linear layer with VGG's init: weight N(0, 0.01), bias 0. */
 export function linearNormal(inFeatures: number, outFeatures: number, rng: Rng): Linear {
   const fc = new Linear({ inFeatures, outFeatures, rng });
   const w = normal([inFeatures, outFeatures], rng, { std: 0.01 });
@@ -113,7 +113,7 @@ function zeroBias(layer: Conv2d | Linear): void {
  */
 export class VGG extends ZooModel {
   static readonly className = 'VGG';
-  private readonly cfg: Resolved & { rng?: number };
+  override readonly options: ResolvedVGGConfig;
   readonly features: Sequential;
   readonly avgpool: AdaptiveAvgPool2d;
   readonly flatten: Flatten;
@@ -125,7 +125,7 @@ export class VGG extends ZooModel {
   constructor(config: VGGConfig) {
     super();
     const c = resolve(config);
-    this.cfg = { ...c, ...seedOf(config.rng) };
+    this.options = c;
     const rng = layerRng(config.rng);
     this.features = new Sequential();
     let channels = c.inChannels;
@@ -166,7 +166,7 @@ export class VGG extends ZooModel {
   }
 
   get numClasses(): number {
-    return this.cfg.numClasses;
+    return this.options.numClasses;
   }
 
   get numFeatures(): number {
@@ -177,16 +177,12 @@ export class VGG extends ZooModel {
     return 'classifier.6';
   }
 
-  protected get config(): Record<string, unknown> {
-    return this.cfg;
-  }
-
   override torchFlattenShapes(): Record<string, [number, number, number]> {
     return { 'classifier.0': [7, 7, this.lastChannels] };
   }
 
   forwardFeatures(x: Tensor): Tensor {
-    checkImage('VGG', x, this.cfg.inChannels);
+    checkImage('VGG', x, this.options.inChannels);
     return this.features.call(x);
   }
 
@@ -210,7 +206,7 @@ export class VGG extends ZooModel {
   }
 
   forwardStages(x: Tensor): Tensor[] {
-    checkImage('VGG', x, this.cfg.inChannels);
+    checkImage('VGG', x, this.options.inChannels);
     return sequentialStages(this.features, x, new Set(this.stageEnds.map((s) => s.index)));
   }
 
@@ -218,7 +214,7 @@ export class VGG extends ZooModel {
     checkNumClasses('VGG.resetClassifier', numClasses);
     const last = lastLayer(this.hidden, numClasses, layerRng(options.rng));
     this.classifier = this.replaceLastLayer('classifier', this.classifier, last);
-    this.cfg.numClasses = numClasses;
+    this.options.numClasses = numClasses;
   }
 }
 
