@@ -114,7 +114,9 @@ describe('model options', () => {
     expect(() => createModel('alexnet', { dropRate: 2 })).toThrow(
       /AlexNet: dropRate must be a probability in \[0, 1\], got 2/,
     );
-    expect(() => createModel('resnet18', { numClasses: -1 })).toThrow(/ResNet: numClasses \(0: no classifier\) must be >= 0, got -1/);
+    expect(() => createModel('resnet18', { numClasses: -1 })).toThrow(
+      /ResNet: numClasses \(0: no classifier\) must be >= 0, got -1/,
+    );
     expect(() => createModel('vgg11', { layers: ['M'] })).toThrow(/VGG: layers must list conv widths/);
   });
 });
