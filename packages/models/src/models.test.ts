@@ -4,7 +4,7 @@
 import { Rng } from '@convkit/backend';
 import { describeEachBackend, maxAbsDiff } from '@convkit/backend/testing';
 import { valueAndGrads } from '@convkit/core';
-import { dispose, memory, mul, sum, type Tensor } from '@tensorflow/tfjs-core';
+import { abs, dispose, memory, mul, stack, sum, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createModel, listModels, modelRegistry } from './index';
 import type { ZooModel } from './model';
@@ -50,99 +50,93 @@ describeEachBackend('every registered model', (backend) => {
   for (const name of listModels()) {
     const { entry, shape, make } = setup(name);
     describe(name, () => {
-      it(`forward [${shape}] → [${BATCH}, ${entry.cfg.numClasses}] and backward: every parameter gets a finite, non-zero gradient`, async () => {
+      it(`forward [${shape}] → [${BATCH}, ${entry.cfg.numClasses}] and backward: every parameter gets a finite, non-zero gradient; no tensor leak`, async () => {
         expect(shape[3], 'the test input has the model’s channels').toBe(entry.cfg.inputSize[2]);
-        const model = make(1);
-        const x = new Rng(3).normalTensor(shape);
-        try {
-          expect(model.numClasses).toBe(entry.cfg.numClasses);
-          const y = model.train().call(x);
-          expect(y.shape).toEqual([BATCH, entry.cfg.numClasses]);
-          expect((await y.data()).every(Number.isFinite)).toBe(true);
-          const r = new Rng(4).normalTensor(y.shape);
-          const { loss, grads } = valueAndGrads(model, () => sum(mul(model.call(x), r)));
-          expect(Object.keys(grads).sort()).toEqual(
-            model
-              .namedParameters()
-              .map(([n]) => n)
-              .sort(),
-          );
-          for (const [k, g] of Object.entries(grads)) {
-            const v = await g.data();
-            expect(v.every(Number.isFinite), `${k}: finite`).toBe(true);
-            expect(
-              v.some((e) => e !== 0),
-              `${k}: non-zero`,
-            ).toBe(true);
-          }
-          dispose([y, r, loss, grads]);
-        } finally {
-          dispose(x);
-          model.dispose();
-        }
-      });
-
-      it('no tensor leak over repeated forward/backward, none after dispose', () => {
         const before = memory().numTensors;
         const model = make(1);
         const x = new Rng(3).normalTensor(shape);
-        const step = () => {
-          const { loss, grads } = valueAndGrads(model, () => sum(model.call(x)));
-          dispose([loss, grads]);
-        };
-        step();
+        expect(model.numClasses).toBe(entry.cfg.numClasses);
+        const y = model.train().call(x);
+        expect(y.shape).toEqual([BATCH, entry.cfg.numClasses]);
+        expect((await y.data()).every(Number.isFinite)).toBe(true);
+        const r = new Rng(4).normalTensor(y.shape);
+        const step = () => valueAndGrads(model, () => sum(mul(model.call(x), r)));
+        const { loss, grads } = step();
+        const names = Object.keys(grads);
+        expect([...names].sort()).toEqual(
+          model
+            .namedParameters()
+            .map(([n]) => n)
+            .sort(),
+        );
+        // One read-back for all gradients (webgpu maps a buffer per read): Σ|g| per parameter is finite
+        // only when every element is, and non-zero when one is.
+        const norms = tidy(() => stack(names.map((k) => sum(abs(grads[k])))));
+        const l1 = await norms.data();
+        names.forEach((k, i) => {
+          expect(Number.isFinite(l1[i]), `${k}: finite gradient`).toBe(true);
+          expect(l1[i], `${k}: non-zero gradient`).toBeGreaterThan(0);
+        });
+        dispose([y, loss, grads, norms]);
+        // A second training step leaves no tensor behind; dispose leaves none at all.
         const settled = memory().numTensors;
-        step();
+        const again = step();
+        dispose([again.loss, again.grads]);
         expect(memory().numTensors - settled, 'tensors leaked by a training step').toBe(0);
-        x.dispose();
+        dispose([x, r]);
         model.dispose();
         expect(memory().numTensors - before, 'tensors left after dispose').toBe(0);
       });
 
-      it('state dict, safetensors (PyTorch keys) and toConfig → createModel round trips rebuild the same model', async () => {
-        const x = new Rng(3).normalTensor(shape);
-        const model = trained(make(1), x);
-        const y = model.call(x);
-        const copies: ZooModel[] = [];
-        try {
-          const viaState = make(2);
-          copies.push(viaState);
-          viaState.loadStateDict(model.stateDict()).eval();
+      // Round trips move data (the same code on every backend): cpu and wasm check them, webgpu would spend
+      // most of its time mapping buffers one tensor at a time.
+      it.skipIf(backend === 'webgpu')(
+        'state dict, safetensors (PyTorch keys) and toConfig → createModel round trips rebuild the same model (cpu and wasm)',
+        async () => {
+          const x = new Rng(3).normalTensor(shape);
+          const model = trained(make(1), x);
+          const y = model.call(x);
+          const copies: ZooModel[] = [];
+          try {
+            const viaState = make(2);
+            copies.push(viaState);
+            viaState.loadStateDict(model.stateDict()).eval();
 
-          const exported = exportTorchWeights(model);
-          const bytes = await saveSafetensors(exported);
-          dispose(Object.values(exported));
-          const viaFile = make(3);
-          copies.push(viaFile);
-          loadTorchWeights(viaFile, parseSafetensors(bytes)).loaded.length;
-          viaFile.eval();
+            const exported = exportTorchWeights(model);
+            const bytes = await saveSafetensors(exported);
+            dispose(Object.values(exported));
+            const viaFile = make(3);
+            copies.push(viaFile);
+            loadTorchWeights(viaFile, parseSafetensors(bytes)).loaded.length;
+            viaFile.eval();
 
-          const config = model.toConfig();
-          const json = JSON.parse(JSON.stringify(config));
-          expect(json, 'toConfig() is JSON-safe').toEqual(config);
-          const viaConfig = createModel(json);
-          copies.push(viaConfig);
-          expect(viaConfig.toConfig()).toEqual(config);
-          expect(viaConfig.className).toBe(model.className);
-          const shapes = (m: ZooModel) => Object.entries(m.stateDict()).map(([k, v]) => [k, v.shape]);
-          expect(shapes(viaConfig)).toEqual(shapes(model));
-          viaConfig.loadStateDict(model.stateDict()).eval();
+            const config = model.toConfig();
+            const json = JSON.parse(JSON.stringify(config));
+            expect(json, 'toConfig() is JSON-safe').toEqual(config);
+            const viaConfig = createModel(json);
+            copies.push(viaConfig);
+            expect(viaConfig.toConfig()).toEqual(config);
+            expect(viaConfig.className).toBe(model.className);
+            const shapes = (m: ZooModel) => Object.entries(m.stateDict()).map(([k, v]) => [k, v.shape]);
+            expect(shapes(viaConfig)).toEqual(shapes(model));
+            viaConfig.loadStateDict(model.stateDict()).eval();
 
-          for (const [what, copy] of [
-            ['state dict', viaState],
-            ['safetensors', viaFile],
-            ['config', viaConfig],
-          ] as const) {
-            const z = copy.call(x);
-            await expectSame(z, y, backend, what);
-            z.dispose();
+            for (const [what, copy] of [
+              ['state dict', viaState],
+              ['safetensors', viaFile],
+              ['config', viaConfig],
+            ] as const) {
+              const z = copy.call(x);
+              await expectSame(z, y, backend, what);
+              z.dispose();
+            }
+          } finally {
+            dispose([x, y]);
+            model.dispose();
+            for (const m of copies) m.dispose();
           }
-        } finally {
-          dispose([x, y]);
-          model.dispose();
-          for (const m of copies) m.dispose();
-        }
-      });
+        },
+      );
 
       it('forwardHead(forwardFeatures(x)) is the forward pass; forwardStages matches featureInfo', async () => {
         const x = new Rng(3).normalTensor(shape);

@@ -314,7 +314,8 @@ export const resnet56_cifar = (o?: ResNetOptions) => resNet(small(cifarPaper(9),
 export const resnet18_mnist = (o?: ResNetOptions) => resNet(small(basic([2, 2, 2, 2]), MNIST_DEFAULTS), o);
 export const resnet20_mnist = (o?: ResNetOptions) => resNet(small(cifarPaper(3), MNIST_DEFAULTS), o);
 
-const IMAGENET_TEST: ModelTestCfg = { inputSize: [32, 32, 3], options: { widthMultiplier: 1 / 16 } };
+/** The ImageNet-stem ResNets reduce 16×16 to 1×1 by their last stages. */
+const IMAGENET_TEST: ModelTestCfg = { inputSize: [16, 16, 3], options: { widthMultiplier: 1 / 16 } };
 /** The small-stem ResNets keep the input's resolution in the first stage: test them at 8×8. */
 const CIFAR_TEST: ModelTestCfg = { inputSize: [8, 8, 3], options: { widthMultiplier: 1 / 16 } };
 const MNIST_TEST: ModelTestCfg = { inputSize: [8, 8, 1], options: { widthMultiplier: 1 / 16 } };
@@ -357,7 +358,7 @@ export const RESNET: ModelFamily = {
       imagenet(25_028_904, 4_230_479_872, 'resnext50_32x4d', PAPERS.resnext),
       // 32 groups of 4 need widths of 128 channels: the test keeps 2 groups (still a grouped conv).
       {
-        inputSize: [32, 32, 3],
+        ...IMAGENET_TEST,
         options: { widthMultiplier: 1 / 16, widthPerGroup: 32, groups: 2 },
         widthUnit: 1 / 4,
       },
