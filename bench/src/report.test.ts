@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CASES, type ChildResult } from './cases';
-import { HAND_WRITTEN_MARKER, machineInfo, resultsMarkdown, resultsTable, withHandWritten } from './report';
+import { machineInfo, resultsMarkdown, resultsTable } from './report';
 import { formatTiming } from './table';
 
 const timing = (medianMs: number, warmedUp = true) => ({
@@ -98,19 +98,5 @@ describe('report', () => {
     const md = resultsMarkdown([gpu], ['webgpu'], { ...machineInfo(0), cores: 2, load: [9, 10] });
     expect(md).toContain('webgpu here is a software adapter');
     expect(md).toContain('The machine was busy (load 9.0 → 10.0 on 2 cores)');
-  });
-});
-
-describe('withHandWritten', () => {
-  it('keeps the hand-written part of the previous RESULTS.md after the generated tables', () => {
-    const previous = `# old tables\n\n${HAND_WRITTEN_MARKER}\n\n## Before/after\n\nkept\n`;
-    const out = withHandWritten('# new tables\n', previous);
-    expect(out).toBe(`# new tables\n\n${HAND_WRITTEN_MARKER}\n\n## Before/after\n\nkept\n`);
-    expect(out).not.toContain('old tables');
-  });
-
-  it('writes the generated tables alone when there is no marker or no previous file', () => {
-    expect(withHandWritten('# new\n', '# old\n')).toBe('# new\n');
-    expect(withHandWritten('# new\n', undefined)).toBe('# new\n');
   });
 });

@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkNumber } from '@convkit/backend';
+import { checkNumber, type Rng } from '@convkit/backend';
 import { clone, type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from './color';
 import { drawUniform } from './per-sample';

@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkProbability } from '@convkit/backend';
+import { checkProbability, type Rng } from '@convkit/backend';
 import { clone, type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { applyToSubset, drawMask } from './per-sample';
 import type { AugmentOp } from './types';

@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkNumber, checkProbability } from '@convkit/backend';
+import { checkNumber, checkProbability, type Rng } from '@convkit/backend';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { erase } from './erasing';
 import type { Box } from './resized-crop';

@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkProbability } from '@convkit/backend';
+import { checkProbability, type Rng } from '@convkit/backend';
 import { clone, mul, type Tensor, type Tensor4D, tensor, tidy } from '@tensorflow/tfjs-core';
 import { channelConstant, selectByMask } from './mask';
 import type { Box } from './resized-crop';

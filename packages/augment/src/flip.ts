@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkProbability } from '@convkit/backend';
+import { checkProbability, type Rng } from '@convkit/backend';
 import { reverse, type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { drawMask, selectSamples } from './per-sample';
 import { cropWindows } from './sampling';

@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkNumber } from '@convkit/backend';
+import { checkNumber, type Rng } from '@convkit/backend';
 import {
   add,
   gather,

@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkNumber } from '@convkit/backend';
+import { checkNumber, type Rng } from '@convkit/backend';
 import { clone, concat, gather, type Tensor, type Tensor4D, tensor1d, tidy } from '@tensorflow/tfjs-core';
 import { adjustBrightness, adjustContrast, adjustSaturation } from './color';
 import { rotate } from './rotate';

@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkProbability } from '@convkit/backend';
+import { checkProbability, type Rng } from '@convkit/backend';
 import { type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { cropWindows, mirrorAxis, type PadMode, sampleSeparable, windowAxis } from './sampling';
 import { roundHalfEven, toPadding, toSize } from './size';

@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkNumber } from '@convkit/backend';
+import { checkNumber, type Rng } from '@convkit/backend';
 import { type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { affineSample } from './sampling';
 import { checkImages, checkRange, perChannel } from './validate';

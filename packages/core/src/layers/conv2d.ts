@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkPositiveInt } from '@convkit/backend';
+import { checkPositiveInt, type Rng } from '@convkit/backend';
 import { fanInBiasBound, kaimingUniform } from '@convkit/init';
 import type { Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import { checkImage, checkWindow } from '../checks';

@@ -1,5 +1,4 @@
-import type { Rng } from '@convkit/backend';
-import { checkPositiveInt } from '@convkit/backend';
+import { checkPositiveInt, type Rng } from '@convkit/backend';
 import { fanInBiasBound, kaimingUniform } from '@convkit/init';
 import { add, matMul, reshape, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import { checkFeatures } from '../checks';
