@@ -3,9 +3,9 @@ import type { ModelOptions, ZooModel } from './model';
 import type { ModelEntry, ModelInfo } from './registry';
 import { createModelRegistry } from './zoo';
 
-export { ALEXNET, AlexNet, type AlexNetConfig, alexnet } from './alexnet';
+export { ALEXNET, AlexNet, type AlexNetConfig, alexnet, type ResolvedAlexNetConfig } from './alexnet';
 export { CIFAR10, IMAGENET, MNIST } from './cfgs';
-export { MNIST_CNN, MnistCnn, type MnistCnnConfig, mnistCnn } from './mnist-cnn';
+export { MNIST_CNN, MnistCnn, type MnistCnnConfig, mnistCnn, type ResolvedMnistCnnConfig } from './mnist-cnn';
 export {
   type ActivationName,
   activationNames,
@@ -31,6 +31,7 @@ export {
   type ResNetArch,
   type ResNetConfig,
   type ResNetOptions,
+  type ResolvedResNetConfig,
   resNet,
   resnet18,
   resnet18_cifar,
@@ -47,8 +48,14 @@ export {
   resnext50_32x4d,
   wide_resnet50_2,
 } from './resnet';
-export { BasicBlock, Bottleneck, type ResNetBlockOptions } from './resnet-blocks';
 export {
+  BasicBlock,
+  Bottleneck,
+  type ResNetBlockOptions,
+  type ResolvedResNetBlockOptions,
+} from './resnet-blocks';
+export {
+  type ResolvedVGGConfig,
   VGG,
   VGG_FAMILY,
   type VGGConfig,
