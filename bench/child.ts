@@ -2,9 +2,10 @@
 //   node --import tsx child.ts <job> <backend> <out.json>
 import { writeFileSync } from 'node:fs';
 import { augmentCases } from './src/augment-cases';
-import { type Case, type ChildResult, JOBS, type Job } from './src/cases';
+import { type Case, type ChildResult, JOBS, type Job, MODEL_ROUNDS } from './src/cases';
 import { convkitCases } from './src/convkit-cases';
-import { measure } from './src/measure';
+import { measure, measureRounds } from './src/measure';
+import { modelCases } from './src/model-cases';
 import { normCases } from './src/norm-cases';
 import { optimizerCases } from './src/optimizer-cases';
 import { tfjsLayersCases } from './src/tfjs-layers-cases';
@@ -18,6 +19,7 @@ const SETUPS: Record<Job, (backend: string) => Promise<{ cases: Case[]; detail: 
   norms: normCases,
   augment: augmentCases,
   optimizers: optimizerCases,
+  models: modelCases,
 };
 
 async function main(): Promise<void> {
@@ -40,10 +42,23 @@ async function main(): Promise<void> {
       continue;
     }
     try {
+      if (c.reference?.run) {
+        const { timing, reference, ratios } = await measureRounds(c.run, c.reference.run, {
+          rounds: MODEL_ROUNDS,
+        });
+        const each = ratios.map((r) => r.toFixed(2)).join(', ');
+        process.stderr.write(
+          `  ${c.name}: ${timing.medianMs.toFixed(1)} ms, reference ${reference.medianMs.toFixed(1)} ms (${each})\n`,
+        );
+        result.cases.push({ name: c.name, timing, reference: { timing: reference, ratios } });
+        continue;
+      }
       // WebGPU's first run compiles shaders: always warm up there.
       const timing = await measure(c.run, { coldIfSlow: backend !== 'webgpu', ...c.measure });
       process.stderr.write(`  ${c.name}: ${timing.medianMs.toFixed(1)} ms (${timing.runs} runs)\n`);
-      result.cases.push({ name: c.name, timing, launches: c.launches });
+      const reference =
+        c.reference?.skipped === undefined ? {} : { reference: { skipped: c.reference.skipped } };
+      result.cases.push({ name: c.name, timing, launches: c.launches, ...reference });
     } catch (err) {
       result.cases.push({ name: c.name, error: message(err) });
     }

@@ -9,7 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backends as registry } from '@convkit/backend';
-import type { ChildResult } from './src/cases';
+import { type ChildResult, JOB_TIMEOUT_S } from './src/cases';
 import { parseBenchArgs } from './src/cli';
 import { machineInfo, resultsMarkdown, withHandWritten } from './src/report';
 
@@ -38,7 +38,7 @@ for (const backend of backends) {
     const child = spawnSync(process.execPath, ['--import', 'tsx', 'child.ts', job, backend, out], {
       cwd: here,
       encoding: 'utf8',
-      timeout,
+      timeout: Math.max(timeout, 1000 * (JOB_TIMEOUT_S[job] ?? 0)),
       maxBuffer: 16 << 20,
     });
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);

@@ -23,9 +23,9 @@ const STEP_TOO_SLOW = ['cpu'];
 const SLOW: MeasureOptions = { warmup: 1, minRuns: 2, maxRuns: 3, budgetMs: 2000 };
 
 /**
- * The example's MNIST CNN (examples/mnist `createMnistCnn`) for an H×W×C input:
+ * The example's MNIST CNN (`mnist_cnn` of @convkit/models) for an H×W×C input:
  * Conv2d(C→8, 5, pad 2) → ReLU → MaxPool 2 → Conv2d(8→16, 5, pad 2) → ReLU → MaxPool 2 → Flatten →
- * Linear(H/4·W/4·16 → 10). For 28×28×1 it is `createMnistCnn(seed)`, parameter for parameter.
+ * Linear(H/4·W/4·16 → 10). For 28×28×1 it is `mnistCnn({ rng: seed })`, parameter for parameter.
  */
 export function exampleCnn(h: number, w: number, c: number, seed = 0): Sequential {
   const rng = new Rng(seed);

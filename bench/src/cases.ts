@@ -5,7 +5,7 @@ export const VARIANTS = ['convkit', 'tfjs-layers', 'tfjs-layers+kernels'] as con
 export type Variant = (typeof VARIANTS)[number];
 
 /** What one child process runs: a library of the comparison, or one of convkit's suites. */
-export const JOBS = [...VARIANTS, 'norms', 'augment', 'optimizers'] as const;
+export const JOBS = [...VARIANTS, 'norms', 'augment', 'optimizers', 'models'] as const;
 export type Job = (typeof JOBS)[number];
 
 export const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
@@ -39,6 +39,11 @@ export interface Case {
   measure?: MeasureOptions;
   /** GPU programs one run launches (webgpu; `countLaunches` of @convkit/backend). */
   launches?: number;
+  /**
+   * The same computation in another library, timed in interleaved rounds with `run` (`measureRounds`):
+   * `run(n)` resolves to the times of n runs, in ms; `skipped` says why there is none (e.g. 'no PyTorch').
+   */
+  reference?: { run?: (runs: number) => Promise<number[]>; skipped?: string };
 }
 
 /** What a child process reports for one (job, backend). */
@@ -49,7 +54,15 @@ export interface ChildResult {
   detail?: string;
   /** Set when the backend itself could not be set up. */
   error?: string;
-  cases: { name: string; timing?: Timing; error?: string; skipped?: string; launches?: number }[];
+  cases: {
+    name: string;
+    timing?: Timing;
+    error?: string;
+    skipped?: string;
+    launches?: number;
+    /** The reference library's timing, and convkit / reference per interleaved round. */
+    reference?: { timing?: Timing; skipped?: string; ratios?: number[] };
+  }[];
 }
 
 /** The activation of the norm table, NHWC: a ResNet stage at 32×32 with 64 channels, batch 32. */
@@ -121,3 +134,19 @@ export const OPTIMIZER_CASES = {
 
 /** The name of one optimizer case: `Adam: update: MNIST CNN, 6 tensors`. */
 export const optimizerCase = (label: string, what: string): string => `${label}: ${what}`;
+
+/** The models of the inference table (eval-mode forward passes): the zoo name, its input, batch 8. */
+export const MODEL_INPUTS = [
+  { model: 'resnet18_cifar', input: [8, 32, 32, 3] },
+  { model: 'resnet50', input: [8, 224, 224, 3] },
+  { model: 'vgg11', input: [8, 224, 224, 3] },
+] as const;
+
+/** Per-child time limits above run.ts's `--timeout-s` (the models job builds VGG-11 and times it ~8 times). */
+export const JOB_TIMEOUT_S: Partial<Record<Job, number>> = { models: 900 };
+
+/** Interleaved rounds of convkit and PyTorch timings per model; the ratio is taken per round. */
+export const MODEL_ROUNDS = 3;
+
+/** The case name of a model's inference. */
+export const modelCase = (model: string) => `${model} inference`;

@@ -1,9 +1,10 @@
 import { formatReport, initBackend, Rng } from '@convkit/backend';
 import { Conv2d, crossEntropy, valueAndGrads } from '@convkit/core';
 import { batches, loadMnist } from '@convkit/data';
+import { mnistCnn } from '@convkit/models';
 import { Adam } from '@convkit/trainer';
 import { dispose, sum, type Variable, variable, variableGrads } from '@tensorflow/tfjs-core';
-import { createMnistCnn, TRAIN_DEFAULTS } from '../../examples/mnist/src/train-lib';
+import { TRAIN_DEFAULTS } from '../../examples/mnist/src/train-lib';
 import { CASES, type Case, CONV, TRAIN_BATCH } from './cases';
 
 /** convkit's cases on `backend`, after `initBackend` (convkit's kernels and gradients). */
@@ -21,7 +22,7 @@ export async function convkitCases(backend: string): Promise<{ cases: Case[]; de
   const xVar = variable(x);
   const convVars = [conv.weight, conv.bias as Variable, xVar];
 
-  const model = createMnistCnn(0);
+  const model = mnistCnn({ rng: 0 });
   const optimizer = new Adam(model, { lr: TRAIN_DEFAULTS.lr });
   const first = batches(await loadMnist('train'), { batchSize: TRAIN_BATCH }).next();
   if (first.done) throw new Error('MNIST has no training batch');

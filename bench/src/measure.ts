@@ -77,3 +77,56 @@ export async function measure(fn: () => Promise<void>, options: MeasureOptions =
     warmedUp: true,
   };
 }
+
+/** What {@link measureRounds} measured. */
+export interface RoundsTiming {
+  timing: Timing;
+  reference: Timing;
+  /** ours / reference, median against median, per round. */
+  ratios: number[];
+}
+
+function summarize(times: number[]): Timing {
+  return {
+    medianMs: median(times),
+    minMs: Math.min(...times),
+    maxMs: Math.max(...times),
+    runs: times.length,
+    warmedUp: true,
+  };
+}
+
+/**
+ * Times `run` and a reference (another library, e.g. PyTorch in its own process) in interleaved rounds on
+ * the same machine: each round times `perRound` runs of ours, then asks the reference for as many, and
+ * records the ratio of the medians. On a shared machine the load changes between rounds; within one
+ * round both sides see about the same, so the per-round ratios say more than the absolute times. One
+ * untimed run of ours first (warm-up: kernels, shaders, allocation); `perRound` is 3, or 1 when that run
+ * took over `slowMs` (default 5000). The reference warms itself up.
+ */
+export async function measureRounds(
+  run: () => Promise<void>,
+  reference: (runs: number) => Promise<number[]>,
+  options: { rounds: number; slowMs?: number },
+): Promise<RoundsTiming> {
+  const t0 = performance.now();
+  await run();
+  const perRound = performance.now() - t0 > (options.slowMs ?? 5000) ? 1 : 3;
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < options.rounds; r++) {
+    const mine: number[] = [];
+    for (let i = 0; i < perRound; i++) {
+      const start = performance.now();
+      await run();
+      mine.push(performance.now() - start);
+    }
+    const other = await reference(perRound);
+    if (other.length === 0) throw new Error('measureRounds: the reference returned no timing');
+    ours.push(...mine);
+    theirs.push(...other);
+    ratios.push(median(mine) / median(other));
+  }
+  return { timing: summarize(ours), reference: summarize(theirs), ratios };
+}

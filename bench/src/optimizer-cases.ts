@@ -3,7 +3,7 @@ import { crossEntropy, valueAndGrads } from '@convkit/core';
 import { batches, loadMnist } from '@convkit/data';
 import { createOptimizerRegistry, type Optimizer } from '@convkit/trainer';
 import { dispose, type Tensor, type Variable, variable } from '@tensorflow/tfjs-core';
-import { createMnistCnn } from '../../examples/mnist/src/train-lib';
+import { mnistCnn } from '@convkit/models';
 import { type Case, composedCase, OPTIMIZER_CASES, OPTIMIZERS, optimizerCase, TRAIN_BATCH } from './cases';
 import type { MeasureOptions } from './measure';
 
@@ -69,7 +69,7 @@ export async function optimizerCases(backend: string): Promise<{ cases: Case[]; 
         return fused ? full : composedCase(full);
       };
       // A train step of the example's CNN.
-      const model = createMnistCnn(0);
+      const model = mnistCnn({ rng: 0 });
       const trainOpt: Optimizer = registry.create(name, model, { ...options, fused });
       const trainStep = () => {
         const { loss, grads } = valueAndGrads(model, () => crossEntropy(model.call(x), y));

@@ -7,12 +7,15 @@ import {
   CASES,
   type ChildResult,
   CONV,
+  MODEL_INPUTS,
+  MODEL_ROUNDS,
   NORM_CASES,
   NORM_INPUT,
   TRAIN_BATCH,
   VARIANTS,
   type Variant,
 } from './cases';
+import { modelTable } from './model-report';
 import { blockTable, fusedTable, normTable } from './norm-report';
 import { optimizerTable } from './optimizer-report';
 import { cell, cellText, markdownTable, ratioText } from './table';
@@ -94,7 +97,7 @@ export function resultsMarkdown(
   // The convkit and kernel jobs' details (backend report, kernels) and every error; a subset run
   // without those jobs lists each job it ran.
   const described = results.filter(
-    (r) => r.error !== undefined || r.job === 'convkit' || r.job === 'tfjs-layers+kernels',
+    (r) => r.error !== undefined || r.job === 'convkit' || r.job === 'tfjs-layers+kernels' || r.job === 'models',
   );
   const details = (described.length > 0 ? described : results.filter((r) => r.detail !== undefined)).map(
     (r) => `- ${r.job} on ${r.backend}: ${r.error === undefined ? r.detail : `could not start: ${r.error}`}`,
@@ -108,6 +111,7 @@ export function resultsMarkdown(
   const normsRan = ran(['norms']) || results.length === 0;
   const augmentRan = ran(['augment']) || results.length === 0;
   const optimizersRan = ran(['optimizers']) || results.length === 0;
+  const modelsRan = ran(['models']) || results.length === 0;
   const notes = [
     '- Medians of 3 to 15 timed runs (~2 s per case) after warm-up (2 runs, 1 if a run takes over 1 s);',
     '  on webgpu the norm, block and augmentation cases take 1 warm-up and 2 or 3 timed runs.',
@@ -169,6 +173,17 @@ export function resultsMarkdown(
       '  ops). Launches: GPU programs of one update or one train step (`countLaunches`), state already made.',
     );
   }
+  if (modelsRan) {
+    notes.push(
+      `- Model inference: eval-mode forward passes of @convkit/models zoo models (random weights, seed 0) on a`,
+      `  batch of ${MODEL_INPUTS[0].input[0]} random images, next to the same torchvision model (torchvision's init) in PyTorch`,
+      "  on this machine (Debian's python3-torch, `torch.no_grad()`, its default threads; bench/torch/models_worker.py),",
+      `  timed in ${MODEL_ROUNDS} interleaved rounds — 3 runs of convkit then 3 of PyTorch (1 each when a run takes over 5 s)`,
+      '  — so that both see the same load; "convkit ÷ PyTorch" is the median of the per-round ratios of medians,',
+      "  each round in parentheses (< 1: convkit is faster). `resnet18_cifar` is torchvision's resnet18 with a",
+      '  3×3 stride-1 stem and no max-pool, 10 classes. "skipped: no PyTorch" when /usr/bin/python3 lacks torch.',
+    );
+  }
   if (software) {
     notes.push(
       '- **webgpu here is a software adapter (Mesa lavapipe/llvmpipe on the CPU, chosen by name with',
@@ -207,6 +222,7 @@ export function resultsMarkdown(
   if (optimizersRan) {
     sections.push(['## Optimizers: train step and update', '', optimizerTable(results, backends)]);
   }
+  if (modelsRan) sections.push(['## Model inference next to PyTorch', '', modelTable(results, backends)]);
   return [
     '# convkit benchmarks',
     '',

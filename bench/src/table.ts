@@ -9,7 +9,12 @@ export function formatTiming(t: Timing): string {
 }
 
 /** One case of one (job, backend): its timing, why it failed, or why it was not run. */
-export type Cell = { timing?: Timing; error?: string; skipped?: string };
+export type Cell = {
+  timing?: Timing;
+  error?: string;
+  skipped?: string;
+  reference?: ChildResult['cases'][number]['reference'];
+};
 
 export function cell(results: readonly ChildResult[], job: Job, backend: string, name: string): Cell {
   const r = results.find((x) => x.job === job && x.backend === backend);

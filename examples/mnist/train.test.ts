@@ -1,8 +1,9 @@
 import { initBackend } from '@convkit/backend';
 import { loadMnist, slice } from '@convkit/data';
+import { mnistCnn } from '@convkit/models';
 import { memory } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMnistCnn, evaluate, type TrainProgress, train } from './src/train-lib';
+import { evaluate, type TrainProgress, train } from './src/train-lib';
 
 describe('MNIST example (smoke, cpu)', () => {
   beforeAll(async () => {
@@ -11,7 +12,7 @@ describe('MNIST example (smoke, cpu)', () => {
 
   it('the loss decreases over a few Adam steps on 256 images, and nothing leaks', async () => {
     const data = slice(await loadMnist('train'), 0, 256);
-    const model = createMnistCnn(0);
+    const model = mnistCnn({ rng: 0 });
     const before = memory().numTensors;
     const progress: TrainProgress[] = [];
     const result = await train(model, data, {

@@ -8,8 +8,9 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatReport, initBackend } from '@convkit/backend';
 import { loadMnist, slice } from '@convkit/data';
+import { mnistCnn } from '@convkit/models';
 import { Progress } from './src/progress';
-import { createMnistCnn, evaluate, TRAIN_DEFAULTS, train } from './src/train-lib';
+import { evaluate, TRAIN_DEFAULTS, train } from './src/train-lib';
 
 const usage = `usage: tsx train.ts [--backend webgpu|wasm|cpu] [--epochs 2] [--limit N] [--batch-size 64] [--lr 0.002] [--seed 0] [--record]
   --backend  force a backend (no fallback); default: $CONVKIT_BACKEND, else the best available
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
   const [fullTrain, fullTest] = await Promise.all([loadMnist('train'), loadMnist('test')]);
   const trainSet = slice(fullTrain, 0, limit);
   const testSet = slice(fullTest, 0, limit);
-  const model = createMnistCnn(seed);
+  const model = mnistCnn({ rng: seed });
   const params = model.parameters().reduce((n, p) => n + p.size, 0);
   console.log(
     `MNIST: ${trainSet.count} training / ${testSet.count} test images; CNN with ${params} parameters; ` +

@@ -1,39 +1,8 @@
 import { Rng } from '@convkit/backend';
-import {
-  Conv2d,
-  crossEntropy,
-  Flatten,
-  Linear,
-  MaxPool2d,
-  type Module,
-  ReLU,
-  Sequential,
-  valueAndGrads,
-} from '@convkit/core';
+import { crossEntropy, type Module, valueAndGrads } from '@convkit/core';
 import { batchCount, batches, type Dataset } from '@convkit/data';
 import { Adam } from '@convkit/trainer';
 import { argMax, cast, dispose, equal, sum, tidy } from '@tensorflow/tfjs-core';
-
-/**
- * The example's CNN for 28×28×1 digits, LeNet-like: 2 conv blocks and a linear classifier,
- * 11,274 parameters, ~0.8 M multiply-adds per image:
- *
- *   [N,28,28,1] → Conv2d(1→8, 5, pad 2) → ReLU → MaxPool 2 → [N,14,14,8]
- *              → Conv2d(8→16, 5, pad 2) → ReLU → MaxPool 2 → [N,7,7,16] → Flatten → Linear(784→10)
- */
-export function createMnistCnn(seed = 0): Sequential {
-  const rng = new Rng(seed);
-  return new Sequential(
-    new Conv2d({ inChannels: 1, outChannels: 8, kernelSize: 5, padding: 2, rng: rng.fork() }),
-    new ReLU(),
-    new MaxPool2d({ kernelSize: 2 }),
-    new Conv2d({ inChannels: 8, outChannels: 16, kernelSize: 5, padding: 2, rng: rng.fork() }),
-    new ReLU(),
-    new MaxPool2d({ kernelSize: 2 }),
-    new Flatten(),
-    new Linear({ inFeatures: 7 * 7 * 16, outFeatures: 10, rng: rng.fork() }),
-  );
-}
 
 /** Progress of {@link train}, reported every `syncEvery` steps and at the end of each epoch. */
 export interface TrainProgress {
@@ -80,7 +49,7 @@ export interface TrainResult {
  * Trains `model` on `dataset` with softmax cross-entropy and Adam, shuffling each epoch.
  *
  * @example
- * const model = createMnistCnn(0);
+ * const model = mnistCnn({ rng: 0 }); // @convkit/models
  * const { losses } = await train(model, await loadMnist('train'), { epochs: 2 });
  */
 export async function train(

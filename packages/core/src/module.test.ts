@@ -20,6 +20,12 @@ class Net extends Module {
   }
 }
 
+class Swappable extends Net {
+  swap(name: string, m: Module) {
+    return this.replaceModule(name, m);
+  }
+}
+
 class Renamed extends Module {
   forward(x: Tensor) {
     return x;
@@ -106,6 +112,39 @@ describe('Module', () => {
     expect(Array.from(await net.a.w.data())).toEqual([3, 4]);
     good.dispose();
     bad.dispose();
+    net.dispose();
+  });
+
+  it('keepEval holds a subtree in evaluation mode through train(); clearing it lets train() reach it again', () => {
+    const net = new Net();
+    net.a.keepEval = true;
+    net.a.eval();
+    net.train();
+    expect([net.training, net.a.training, net.b.training]).toEqual([true, false, true]);
+    net.a.keepEval = false;
+    net.train();
+    expect(net.a.training).toBe(true);
+    net.keepEval = true;
+    net.train();
+    expect([net.training, net.a.training, net.b.training]).toEqual([false, false, false]);
+    net.dispose();
+  });
+
+  it('replaceModule puts a new child in place (same position and name), leaving the old one to the caller', () => {
+    const net = new Swappable();
+    const old = net.a;
+    const fresh = new Affine();
+    expect(net.swap('a', fresh)).toBe(fresh);
+    expect(net.namedModules().map(([n, m]) => [n, m === fresh])).toEqual([
+      ['', false],
+      ['a', true],
+      ['b', false],
+    ]);
+    expect(old.w.isDisposed).toBe(false);
+    const stray = new Affine();
+    expect(() => net.swap('c', stray)).toThrow(/Swappable.replaceModule\('c'\): no child named 'c'/);
+    stray.dispose();
+    old.dispose();
     net.dispose();
   });
 

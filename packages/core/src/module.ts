@@ -56,6 +56,12 @@ export abstract class Module {
   declare readonly options?: object;
   /** True in training mode (the default), false in evaluation mode. */
   training = true;
+  /**
+   * When true, `train()` leaves this module and its subtree in evaluation mode: a frozen BatchNorm
+   * keeps normalizing with (and stops updating) its running statistics while the rest of the model
+   * trains (`freezeNorms` of @convkit/models sets it). Default false.
+   */
+  keepEval = false;
   private readonly params = new Map<string, Variable>();
   private readonly bufs = new Map<string, Variable>();
   private readonly kids = new Map<string, Module>();
@@ -142,6 +148,21 @@ export abstract class Module {
     return module;
   }
 
+  /**
+   * Puts `module` in place of the child registered as `name` (PyTorch's `model.fc = nn.Linear(…)`),
+   * keeping its position among the children; returns the new child. The old child is not disposed:
+   * the caller disposes it when nothing else uses it.
+   */
+  protected replaceModule<M extends Module>(name: string, module: M): M {
+    if (!this.kids.has(name)) {
+      throw new Error(`${this.className}.replaceModule('${name}'): no child named '${name}'`);
+    }
+    if (!(module instanceof Module))
+      throw new Error(`${this.className}.replaceModule('${name}'): not a Module`);
+    this.kids.set(name, module);
+    return module;
+  }
+
   private checkName(name: string): void {
     if (!name || name.includes('.'))
       throw new Error(`${this.className}: invalid name '${name}' (non-empty, no dots)`);
@@ -150,10 +171,11 @@ export abstract class Module {
     }
   }
 
-  /** Sets training mode on this module and every descendant. */
+  /** Sets training mode on this module and every descendant (a `keepEval` subtree stays in evaluation mode). */
   train(mode = true): this {
-    this.training = mode;
-    for (const child of this.kids.values()) child.train(mode);
+    const training = mode && !this.keepEval;
+    this.training = training;
+    for (const child of this.kids.values()) child.train(training);
     return this;
   }
 

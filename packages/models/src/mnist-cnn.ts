@@ -1,0 +1,168 @@
+import { checkPositiveInt, checkProbability, type Rng } from '@convkit/backend';
+import {
+  Conv2d,
+  checkImage,
+  Flatten,
+  layerRng,
+  MaxPool2d,
+  type Module,
+  Sequential,
+  seedConfig,
+} from '@convkit/core';
+import { Dropout } from '@convkit/regularization';
+import { type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { MNIST, PAPERS } from './cfgs';
+import {
+  checkMultiplier,
+  checkNumClasses,
+  classifier,
+  createActivation,
+  type FeatureInfo,
+  type ForwardHeadOptions,
+  type ModelOptions,
+  scaleWidth,
+  sequentialStages,
+  ZooModel,
+} from './model';
+import { checkKnownKeys } from './names';
+import type { ModelFamily } from './registry';
+
+/** Options of {@link MnistCnn}. */
+export type MnistCnnConfig = ModelOptions;
+
+const KEYS = ['numClasses', 'inChannels', 'activation', 'dropRate', 'widthMultiplier', 'rng'];
+
+/** {@link MnistCnn}'s resolved options: every default filled in, `rng` only as a numeric seed. */
+export type ResolvedMnistCnnConfig = Required<Omit<MnistCnnConfig, 'rng'>> & { rng?: number };
+
+/**
+ * The small CNN of `examples/mnist` for 28×28 digits, LeNet-like: two conv blocks and a linear
+ * classifier, 11,274 parameters and ~0.8 M multiply-adds per image at the defaults:
+ *
+ *   [N,28,28,1] → Conv2d(1→8, 5, pad 2) → ReLU → MaxPool 2 → [N,14,14,8]
+ *              → Conv2d(8→16, 5, pad 2) → ReLU → MaxPool 2 → [N,7,7,16] → Flatten → Linear(784→10)
+ *
+ * Keys: `features.0`, `features.3`, `fc`; PyTorch's default init. With a numeric `rng` the weights are
+ * those the example always had (`rng.fork()` per layer, in order).
+ *
+ * Options (defaults): `numClasses` 10, `inChannels` 1, `activation` 'relu', `dropRate` 0 (dropout before
+ * `fc`), `widthMultiplier` 1 (the 8 and 16 conv widths), `rng` a fresh seed. Input: 28×28 only.
+ *
+ * @example
+ * const net = mnistCnn({ rng: 0 });
+ * net.call(x); // [64, 28, 28, 1] → [64, 10]
+ */
+export class MnistCnn extends ZooModel {
+  static readonly className = 'MnistCnn';
+  override readonly options: ResolvedMnistCnnConfig;
+  readonly features: Sequential;
+  readonly flatten: Flatten;
+  readonly drop: Dropout | null;
+  private fc: Module;
+  private readonly widths: [number, number];
+
+  constructor(config: MnistCnnConfig = {}) {
+    super();
+    checkKnownKeys('MnistCnn', config, KEYS);
+    const c: ResolvedMnistCnnConfig = {
+      numClasses: checkNumClasses('MnistCnn', config.numClasses ?? 10),
+      inChannels: checkPositiveInt('MnistCnn', 'inChannels', config.inChannels ?? 1),
+      activation: config.activation ?? 'relu',
+      dropRate: checkProbability('MnistCnn', 'dropRate', config.dropRate ?? 0),
+      widthMultiplier: checkMultiplier('MnistCnn', config.widthMultiplier ?? 1),
+      ...seedConfig(config.rng),
+    };
+    this.options = c;
+    const rng = layerRng(config.rng);
+    const [w1, w2] = [scaleWidth(8, c.widthMultiplier), scaleWidth(16, c.widthMultiplier)];
+    this.widths = [w1, w2];
+    this.features = this.addModule(
+      'features',
+      new Sequential(
+        new Conv2d({ inChannels: c.inChannels, outChannels: w1, kernelSize: 5, padding: 2, rng: rng.fork() }),
+        createActivation(c.activation),
+        new MaxPool2d({ kernelSize: 2 }),
+        new Conv2d({ inChannels: w1, outChannels: w2, kernelSize: 5, padding: 2, rng: rng.fork() }),
+        createActivation(c.activation),
+        new MaxPool2d({ kernelSize: 2 }),
+      ),
+    );
+    this.flatten = this.addModule('flatten', new Flatten());
+    const fcRng = rng.fork();
+    this.drop =
+      c.dropRate > 0 ? this.addModule('drop', new Dropout({ p: c.dropRate, rng: rng.fork() })) : null;
+    this.fc = this.addModule('fc', classifier(7 * 7 * w2, c.numClasses, fcRng));
+  }
+
+  get numClasses(): number {
+    return this.options.numClasses;
+  }
+
+  get numFeatures(): number {
+    return 7 * 7 * this.widths[1];
+  }
+
+  get classifierName(): string {
+    return 'fc';
+  }
+
+  override torchFlattenShapes(): Record<string, [number, number, number]> {
+    return { fc: [7, 7, this.widths[1]] };
+  }
+
+  forwardFeatures(x: Tensor): Tensor {
+    checkImage('MnistCnn', x, this.options.inChannels);
+    if (x.shape[1] !== 28 || x.shape[2] !== 28) {
+      throw new Error(
+        `MnistCnn: expected 28×28 images, got [${x.shape}] — resize, or use resnet18_mnist for other sizes`,
+      );
+    }
+    return this.features.call(x);
+  }
+
+  forwardHead(features: Tensor, options: ForwardHeadOptions = {}): Tensor {
+    return tidy(() => {
+      let y = this.flatten.call(features);
+      if (this.drop) y = this.drop.call(y);
+      return options.preLogits ? y : this.fc.call(y);
+    });
+  }
+
+  /** The activation before each max-pool: reductions 1 and 2. */
+  featureInfo(): FeatureInfo[] {
+    return [
+      { module: 'features.1', channels: this.widths[0], reduction: 1 },
+      { module: 'features.4', channels: this.widths[1], reduction: 2 },
+    ];
+  }
+
+  forwardStages(x: Tensor): Tensor[] {
+    checkImage('MnistCnn', x, this.options.inChannels);
+    return sequentialStages(this.features, x, new Set([1, 4]));
+  }
+
+  resetClassifier(numClasses: number, options: { rng?: number | Rng } = {}): void {
+    checkNumClasses('MnistCnn.resetClassifier', numClasses);
+    const old = this.fc;
+    this.fc = this.replaceModule('fc', classifier(this.numFeatures, numClasses, options.rng));
+    old.dispose();
+    this.options.numClasses = numClasses;
+  }
+}
+
+/** The example's MNIST CNN. */
+export const mnistCnn = (o?: MnistCnnConfig) => new MnistCnn(o);
+
+/** The MNIST CNN in the zoo. */
+export const MNIST_CNN: ModelFamily = {
+  specificationVersion: 1,
+  architecture: MnistCnn,
+  models: [
+    {
+      name: 'mnist_cnn',
+      create: mnistCnn,
+      cfg: { ...MNIST, params: 11_274, macs: 791_840, paper: PAPERS.lenet },
+      test: { widthUnit: 1 / 8 },
+    },
+  ],
+};
