@@ -1,9 +1,9 @@
 import { countLaunches, formatReport, initBackend, Rng } from '@convkit/backend';
 import { crossEntropy, valueAndGrads } from '@convkit/core';
 import { batches, loadMnist } from '@convkit/data';
+import { mnistCnn } from '@convkit/models';
 import { createOptimizerRegistry, type Optimizer } from '@convkit/trainer';
 import { dispose, type Tensor, type Variable, variable } from '@tensorflow/tfjs-core';
-import { mnistCnn } from '@convkit/models';
 import { type Case, composedCase, OPTIMIZER_CASES, OPTIMIZERS, optimizerCase, TRAIN_BATCH } from './cases';
 import type { MeasureOptions } from './measure';
 

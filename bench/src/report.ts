@@ -97,7 +97,8 @@ export function resultsMarkdown(
   // The convkit and kernel jobs' details (backend report, kernels) and every error; a subset run
   // without those jobs lists each job it ran.
   const described = results.filter(
-    (r) => r.error !== undefined || r.job === 'convkit' || r.job === 'tfjs-layers+kernels' || r.job === 'models',
+    (r) =>
+      r.error !== undefined || r.job === 'convkit' || r.job === 'tfjs-layers+kernels' || r.job === 'models',
   );
   const details = (described.length > 0 ? described : results.filter((r) => r.detail !== undefined)).map(
     (r) => `- ${r.job} on ${r.backend}: ${r.error === undefined ? r.detail : `could not start: ${r.error}`}`,
