@@ -117,10 +117,96 @@ function parent() {
       }
     }
   }
+  if (mixedParent()) passed++;
+  else failed++;
   console.log(`plain-node: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 }
 
+// Mixed builds: two dependencies may load convkit differently, one as ESM and one as CJS, and then two
+// copies of every convkit class live side by side. Modules from one must work in the other: an ESM
+// BatchNorm2d in a CJS Sequential, CJS freezeNorms on ESM norms, a CJS optimizer over an ESM model.
+// bench/ depends on every package, so its node_modules resolve them all.
+async function mixedChild() {
+  const require = createRequire(join(root, 'bench/package.json'));
+  const esm = async (name) => {
+    const pkgJson = require.resolve(`${name}/package.json`);
+    const entry = JSON.parse(readFileSync(pkgJson, 'utf8')).exports['.'].import.default;
+    return import(pathToFileURL(join(dirname(pkgJson), entry)).href);
+  };
+  const tf = require('@tensorflow/tfjs-core');
+  const problems = [];
+  const check = (what, f) => {
+    try {
+      const why = f();
+      if (why) problems.push(`${what}: ${why}`);
+    } catch (err) {
+      problems.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  await require('@convkit/backend').initBackend({ backend: 'cpu', strict: true });
+  const cjs = {
+    core: require('@convkit/core'),
+    models: require('@convkit/models'),
+    trainer: require('@convkit/trainer'),
+  };
+  const mjs = { core: await esm('@convkit/core'), norms: await esm('@convkit/norms') };
+  if (mjs.core.Module === cjs.core.Module)
+    problems.push('the ESM and CJS builds share one Module class: nothing mixed');
+  const bn = () => new mjs.norms.BatchNorm2d({ numFeatures: 2 });
+  check('ESM BatchNorm2d instanceof CJS Module', () => (bn() instanceof cjs.core.Module ? '' : 'false'));
+  check('ESM BatchNorm2d in a CJS Sequential', () => {
+    const net = new cjs.core.Sequential(bn(), new cjs.core.ReLU());
+    const y = tf.tidy(() => net.call(tf.ones([1, 2, 2, 2])));
+    const shape = y.shape.join(',');
+    y.dispose();
+    net.dispose();
+    return shape === '1,2,2,2' ? '' : `output shape [${shape}]`;
+  });
+  check('CJS freezeNorms on ESM norms', () => {
+    const net = new cjs.core.Sequential(
+      new cjs.core.Conv2d({ inChannels: 2, outChannels: 2, kernelSize: 1, rng: 1 }),
+      bn(),
+    );
+    const frozen = cjs.models.freezeNorms(net);
+    net.dispose();
+    return frozen.join() === '1' ? '' : `froze [${frozen}], expected [1]`;
+  });
+  check('CJS SGD over an ESM model', () => {
+    const net = new mjs.core.Sequential(
+      new mjs.core.Linear({ inFeatures: 2, outFeatures: 1, rng: 1 }),
+      bn1d(),
+    );
+    const opt = new cjs.trainer.SGD(net, { lr: 0.1 });
+    const n = opt.paramGroups.reduce((k, g) => k + g.params.length, 0);
+    opt.dispose();
+    net.dispose();
+    return n === 4 ? '' : `${n} parameters, expected 4`;
+  });
+  function bn1d() {
+    return new mjs.norms.BatchNorm1d({ numFeatures: 1 });
+  }
+  console.log(JSON.stringify({ system: 'mixed', backend: 'cpu', problems }));
+}
+
+function mixedParent() {
+  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--mixed'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('{'));
+  const problems = line
+    ? JSON.parse(line).problems
+    : [`child process gave no result (exit ${run.status ?? run.signal}): ${run.stderr.trim().slice(-500)}`];
+  console.log(
+    problems.length === 0
+      ? 'ok   mixed ESM + CJS builds: modules of one build work in the other'
+      : `FAIL mixed ESM + CJS builds: ${problems.join('; ')}`,
+  );
+  return problems.length === 0;
+}
+
 const i = process.argv.indexOf('--child');
 if (i >= 0) await child(process.argv[i + 1]);
+else if (process.argv.includes('--mixed')) await mixedChild();
 else parent();

@@ -15,7 +15,16 @@ export {
   wasmBackend,
   webgpuBackend,
 } from './backends';
-export { type CheckNumberOptions, checkNumber, checkPositiveInt, checkProbability } from './checks';
+export { BRAND, hasBrand } from './brand';
+export {
+  type CheckNumberOptions,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkPositiveInt,
+  checkProbability,
+  checkSeed,
+} from './checks';
 export { convkitGradients, registerGradients } from './gradients';
 export type { BackendReport, InitBackendOptions } from './init-backend';
 export { currentBackend, formatReport, initBackend } from './init-backend';
@@ -42,6 +51,6 @@ export {
   webgpuKernels,
 } from './kernels';
 export { countLaunches } from './launches';
-export { Rng, type RngState, toRng } from './random';
+export { isRng, Rng, type RngState, toRng } from './random';
 export { canReadSync, readsSync } from './sync-read';
 export { tapeGradients } from './tape-gradients';

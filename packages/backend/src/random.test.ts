@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, type RngState } from './random';
+import { isRng, Rng, type RngState, toRng } from './random';
 
 /** Every kind of draw, so a restored state is checked on each path (the spare normal included). */
 function draws(rng: Rng): number[] {
@@ -64,5 +64,36 @@ describe('Rng state', () => {
       expect(() => Rng.fromState(s as RngState)).toThrow(/Rng state/);
     }
     expect(rng.state()).toEqual(before);
+  });
+});
+
+describe('Rng seeds', () => {
+  it('takes integers in [0, 2^32) and refuses the seeds that would alias others', () => {
+    expect(new Rng(0xffffffff).seed).toBe(0xffffffff);
+    expect(new Rng(0).nextUint32()).toBe(new Rng().nextUint32());
+    for (const seed of [1.5, -1, 2 ** 32, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new Rng(seed)).toThrow(`Rng: seed must be an integer seed in [0, 2^32), got ${seed}`);
+    }
+    expect(() => Rng.fromState({ ...new Rng(1).state(), seed: 1.5 })).toThrow(
+      'Rng state: seed must be an integer in [0, 2^32), got 1.5',
+    );
+  });
+
+  it('toRng names who passed a bad rng option; an Rng from another copy of the package is accepted', () => {
+    expect(() => toRng('abc' as never, 'Dropout')).toThrow(
+      "Dropout: rng must be an Rng or an integer seed in [0, 2^32), got 'abc'",
+    );
+    expect(() => toRng(-1, 'Dropout')).toThrow('Dropout: rng must be an integer seed in [0, 2^32), got -1');
+    expect(() => toRng(null as never)).toThrow('toRng: rng must be an Rng or an integer seed');
+    const rng = new Rng(3);
+    expect(toRng(rng)).toBe(rng);
+    const lookalike = Object.assign(Object.create(null), {
+      nextUint32: () => 1,
+      uniformTensor: () => null,
+      fork: () => null,
+    });
+    expect(isRng(lookalike)).toBe(true);
+    expect(isRng({ nextUint32: () => 1 })).toBe(false);
+    expect(toRng(5).nextUint32()).toBe(new Rng(5).nextUint32());
   });
 });

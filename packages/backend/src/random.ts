@@ -1,4 +1,5 @@
 import { type Tensor, tensor } from '@tensorflow/tfjs-core';
+import { checkSeed } from './checks';
 
 /**
  * Everything an {@link Rng} will draw next depends on: a plain JSON-able record (`rng.state()`), to
@@ -36,9 +37,10 @@ export class Rng {
   private d: number;
   private spareNormal: number | null = null;
 
+  /** `seed`: an integer in [0, 2³²) (default 0); anything else throws (1.5, −1 or 2³² would alias other seeds). */
   constructor(readonly seed: number = 0) {
-    if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
-    let s = Math.floor(seed) >>> 0;
+    checkSeed('Rng', 'seed', seed);
+    let s = seed >>> 0;
     const next = () => {
       // splitmix32: spreads a small integer seed over the 128-bit state.
       s = (s + 0x9e3779b9) >>> 0;
@@ -185,7 +187,9 @@ function checkState(state: RngState): RngState {
   };
   if (state === null || typeof state !== 'object') fail(`expected an object, got ${String(state)}`);
   if (state.version !== 1) fail(`unknown version ${JSON.stringify(state.version)} (this convkit reads 1)`);
-  if (!Number.isFinite(state.seed)) fail(`seed must be a finite number, got ${state.seed}`);
+  const { seed } = state;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    fail(`seed must be an integer in [0, 2^32), got ${seed}`);
   const { words, spareNormal } = state;
   if (!Array.isArray(words) || words.length !== 4)
     fail(`words must be 4 integers, got ${JSON.stringify(words)}`);
@@ -198,9 +202,32 @@ function checkState(state: RngState): RngState {
   return state;
 }
 
-/** An `Rng` from a seed, or the given `Rng` itself. */
-export function toRng(seedOrRng: number | Rng): Rng {
-  return typeof seedOrRng === 'number' ? new Rng(seedOrRng) : seedOrRng;
+/**
+ * An `Rng` from a seed (an integer in [0, 2³²)), or the given `Rng` itself; anything else throws,
+ * naming `who` (the layer or function whose `rng` option it is).
+ *
+ * @example
+ * const rng = toRng(options.rng ?? 0, 'Dropout');
+ */
+export function toRng(seedOrRng: number | Rng, who = 'toRng'): Rng {
+  if (typeof seedOrRng === 'number') return new Rng(checkSeed(who, 'rng', seedOrRng));
+  if (isRng(seedOrRng)) return seedOrRng;
+  const got = typeof seedOrRng === 'string' ? `'${seedOrRng}'` : String(seedOrRng);
+  throw new Error(`${who}: rng must be an Rng or an integer seed in [0, 2^32), got ${got}`);
+}
+
+/**
+ * Whether `x` is an {@link Rng}: by its methods, so that a generator from another copy of this
+ * package (its ESM and CJS builds, say) counts too.
+ */
+export function isRng(x: unknown): x is Rng {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as Rng).nextUint32 === 'function' &&
+    typeof (x as Rng).uniformTensor === 'function' &&
+    typeof (x as Rng).fork === 'function'
+  );
 }
 
 function sizeOf(shape: number[]): number {

@@ -6,20 +6,20 @@ interface WebGpuTensorMap {
 }
 
 /**
- * Whether the active backend can read a tensor that lives on its device synchronously (`dataSync`).
- * cpu, wasm and webgl can; webgpu can in a browser (through an `OffscreenCanvas`) but not in Node,
- * where only `await t.data()` reads GPU memory.
+ * Whether the active backend reads a tensor that lives on its device synchronously (`dataSync`), and
+ * cheaply. cpu, wasm and webgl do; webgpu does not: in Node only `await t.data()` reads GPU memory, and
+ * in a browser its synchronous read goes through a canvas, slowly (tfjs warns about it).
  *
  * @example
  * const values = readsSync() ? t.dataSync() : await t.data();
  */
 export function readsSync(): boolean {
-  return engine().backendName !== 'webgpu' || typeof globalThis.OffscreenCanvas !== 'undefined';
+  return engine().backendName !== 'webgpu';
 }
 
 /**
- * Whether `t.dataSync()` works here: the backend reads synchronously ({@link readsSync}), or `t`'s
- * values are still cached on the CPU (webgpu keeps the values of a tensor made from JavaScript data,
+ * Whether `t.dataSync()` works here, cheaply: the backend reads synchronously ({@link readsSync}), or
+ * `t`'s values are still cached on the CPU (webgpu keeps the values of a tensor made from JavaScript data,
  * such as labels from `tensor1d([...])`, next to its GPU copy).
  *
  * @example

@@ -1,4 +1,5 @@
-import { cast, clone, reshape, type Tensor, tidy, type Variable, variable } from '@tensorflow/tfjs-core';
+import { BRAND, canReadSync, hasBrand } from '@convkit/backend';
+import { cast, clone, reshape, Tensor, tidy, type Variable, variable } from '@tensorflow/tfjs-core';
 
 /** A module's serializable description: its class name and constructor options. */
 export interface ModuleConfig {
@@ -10,6 +11,13 @@ export interface ModuleConfig {
 export interface LoadStateDictOptions {
   /** Throw on missing or unexpected keys (default true). Shape mismatches always throw. */
   strict?: boolean;
+  /**
+   * Refuse values that hold a NaN or ±∞ (default false: accepted, as PyTorch does, since a checkpoint
+   * of a diverged run is still data worth inspecting). Reads every value back synchronously, so on
+   * webgpu it needs tensors whose values are still on the CPU (those made from JavaScript data, as
+   * checkpoint loaders make them); others are refused with a message.
+   */
+  checkFinite?: boolean;
 }
 
 /**
@@ -47,6 +55,19 @@ let variableCounter = 0;
  */
 export abstract class Module {
   /**
+   * The brand `instanceof Module` checks (with `Symbol.hasInstance` below) instead of the class
+   * itself, so that a module from the ESM build of a convkit package is a Module to the CJS build of
+   * another (two dependencies may load convkit differently; each build has its own `Module` class).
+   */
+  static readonly [BRAND]: string = '@convkit/core.Module';
+
+  /** `x instanceof Module` (or a branded subclass) across the ESM and CJS builds; see `hasBrand`. */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of `instanceof`, maybe a subclass
+    return hasBrand(x, this);
+  }
+
+  /**
    * The options this module was built with, as its constructor resolved them: defaults filled in,
    * checked, in JSON form (numbers, strings, booleans, arrays, `null`; a numeric `rng` seed, never a
    * generator). `toConfig()` returns a copy, and a registry passes that copy back to the constructor,
@@ -65,6 +86,7 @@ export abstract class Module {
   private readonly params = new Map<string, Variable>();
   private readonly bufs = new Map<string, Variable>();
   private readonly kids = new Map<string, Module>();
+  private disposed = false;
   private readonly forwardHooks: {
     hook: (module: Module, input: Tensor, output: Tensor) => Tensor | undefined;
   }[] = [];
@@ -81,6 +103,7 @@ export abstract class Module {
    * Prefer `call` to `forward` from outside: containers call their children with `call`.
    */
   call(x: Tensor, ...rest: Tensor[]): Tensor {
+    this.checkLive('call');
     return tidy(() => {
       let y = this.forward(x, ...rest);
       for (const { hook } of [...this.forwardHooks]) y = hook(this, x, y) ?? y;
@@ -143,7 +166,9 @@ export abstract class Module {
   /** Registers a child module under `name`; returns it for one-line assignment. */
   protected addModule<M extends Module>(name: string, module: M): M {
     this.checkName(name);
-    if (!(module instanceof Module)) throw new Error(`${this.className}.addModule('${name}'): not a Module`);
+    if (!(module instanceof Module)) {
+      throw new Error(`${this.className}.addModule('${name}'): not a Module, got ${describe(module)}`);
+    }
     this.kids.set(name, module);
     return module;
   }
@@ -157,10 +182,26 @@ export abstract class Module {
     if (!this.kids.has(name)) {
       throw new Error(`${this.className}.replaceModule('${name}'): no child named '${name}'`);
     }
-    if (!(module instanceof Module))
-      throw new Error(`${this.className}.replaceModule('${name}'): not a Module`);
+    if (!(module instanceof Module)) {
+      throw new Error(`${this.className}.replaceModule('${name}'): not a Module, got ${describe(module)}`);
+    }
     this.kids.set(name, module);
     return module;
+  }
+
+  /** True after `dispose()`: the module's parameters and buffers are freed and it cannot run. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Throws, naming this module and `method`, once the module is disposed. */
+  protected checkLive(method: string): void {
+    if (this.disposed) {
+      throw new Error(
+        `${this.className}.${method}(): this module was disposed (dispose() freed its parameters and buffers); ` +
+          'build a new one, and load a state dict saved before dispose() if you need its weights',
+      );
+    }
   }
 
   private checkName(name: string): void {
@@ -238,6 +279,7 @@ export abstract class Module {
    * copies: read or clone them, do not dispose them.
    */
   stateDict(): Record<string, Tensor> {
+    this.checkLive('stateDict');
     const out: Record<string, Tensor> = {};
     for (const [name, p] of this.namedParameters()) out[name] = p;
     for (const [name, b] of this.namedBuffers()) out[name] = b;
@@ -246,25 +288,57 @@ export abstract class Module {
 
   /**
    * Copies values into parameters and buffers by name. With `strict` (default) missing and
-   * unexpected keys are an error; a shape mismatch is always an error. All problems are reported
-   * in one message, and nothing is written unless every check passes.
+   * unexpected keys are an error; a shape mismatch is always an error, and so are a `state` that is
+   * not a `{ name: Tensor }` object, a value that is not a tensor, a disposed tensor and a string or
+   * complex tensor. Every problem is reported in one message, and nothing is written unless every
+   * check passes. Values are cast to the buffer's dtype (an int32 `numBatchesTracked` is fine). NaN
+   * and ±∞ are accepted unless `checkFinite` (PyTorch accepts them too).
+   *
+   * Memory: each variable takes the value's data (shared, not copied: tfjs counts references), and
+   * nothing else stays behind, so loading in a loop keeps the tensor count flat. The caller keeps
+   * ownership of `state` and disposes it when done.
    */
   loadStateDict(state: Record<string, Tensor>, options: LoadStateDictOptions = {}): this {
+    const who = `${this.className}.loadStateDict`;
+    this.checkLive('loadStateDict');
+    if (state === null || typeof state !== 'object' || Array.isArray(state) || state instanceof Tensor) {
+      const got = Array.isArray(state) ? 'an array' : state instanceof Tensor ? 'a Tensor' : String(state);
+      throw new Error(`${who}: expected a { name: Tensor } object (as stateDict() returns), got ${got}`);
+    }
     const strict = options.strict ?? true;
     const own = this.stateDict();
     const missing = Object.keys(own).filter((k) => !(k in state));
     const unexpected = Object.keys(state).filter((k) => !(k in own));
-    const mismatched = Object.keys(state)
-      .filter((k) => k in own && !sameShape(own[k].shape, state[k].shape))
-      .map((k) => `${k}: expected [${own[k].shape}], got [${state[k].shape}]`);
     const problems: string[] = [];
     if (strict && missing.length) problems.push(`missing keys: ${missing.join(', ')}`);
     if (strict && unexpected.length) problems.push(`unexpected keys: ${unexpected.join(', ')}`);
-    if (mismatched.length) problems.push(`shape mismatches: ${mismatched.join('; ')}`);
-    if (problems.length) throw new Error(`${this.className}.loadStateDict: ${problems.join(' | ')}`);
+    const bad: string[] = [];
+    const mismatched: string[] = [];
+    const toLoad: [string, Variable, Tensor][] = [];
     for (const [k, v] of Object.entries(state)) {
-      if (k in own) (own[k] as Variable).assign(tidy(() => reshape(cast(v, 'float32'), own[k].shape)));
+      if (!(k in own)) continue;
+      const why = unloadable(v);
+      if (why !== undefined) bad.push(`${k}: ${why}`);
+      else if (!sameShape(own[k].shape, v.shape))
+        mismatched.push(`${k}: expected [${own[k].shape}], got [${v.shape}]`);
+      else toLoad.push([k, own[k] as Variable, v]);
     }
+    if (bad.length) problems.push(`unusable values: ${bad.join('; ')}`);
+    if (mismatched.length) problems.push(`shape mismatches: ${mismatched.join('; ')}`);
+    if (!problems.length && options.checkFinite) {
+      const nonFinite = nonFiniteKeys(toLoad);
+      if (nonFinite.length) problems.push(`non-finite values (checkFinite): ${nonFinite.join(', ')}`);
+    }
+    if (problems.length) throw new Error(`${who}: ${problems.join(' | ')}; nothing was loaded`);
+    // Every value is converted first, then all are assigned: nothing is half-written. Variable.assign
+    // takes a reference to the value's data without disposing the value, so the converted tensors must
+    // die with this tidy (tfjs 4.22), or each load would leave a copy of the weights behind.
+    tidy(() => {
+      const values = toLoad.map(([, target, v]) => reshape(cast(v, target.dtype), target.shape));
+      toLoad.forEach(([, target], i) => {
+        target.assign(values[i] as Tensor);
+      });
+    });
     return this;
   }
 
@@ -281,6 +355,7 @@ export abstract class Module {
 
   /** Disposes every parameter and buffer of the subtree. */
   dispose(): void {
+    this.disposed = true;
     for (const p of this.params.values()) p.dispose();
     for (const b of this.bufs.values()) b.dispose();
     for (const child of this.kids.values()) child.dispose();
@@ -289,8 +364,49 @@ export abstract class Module {
   }
 }
 
+/** What a non-module is, for messages: a class or function by name, else its type. */
+function describe(x: unknown): string {
+  if (typeof x === 'function')
+    return `${x.name || 'a function'} (a class or function, not an instance: call it first?)`;
+  if (x === null || x === undefined) return String(x);
+  return typeof x === 'object' ? (x.constructor?.name ?? 'an object') : typeof x;
+}
+
 function join(prefix: string, name: string): string {
   return prefix ? `${prefix}.${name}` : name;
+}
+
+/** Why `v` cannot be loaded into a float variable, or undefined when it can. */
+function unloadable(v: unknown): string | undefined {
+  if (!(v instanceof Tensor)) {
+    const got = Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v;
+    return `not a Tensor (got ${got}; make one with tensor(values, shape))`;
+  }
+  if (v.isDisposed) return 'the tensor was disposed (load before disposing the source, or clone it)';
+  if (v.dtype === 'string' || v.dtype === 'complex64')
+    return `dtype ${v.dtype} cannot be loaded (numbers only)`;
+  return undefined;
+}
+
+/** The keys whose value holds a NaN or ±∞: one synchronous read per value. */
+function nonFiniteKeys(toLoad: [string, Variable, Tensor][]): string[] {
+  const out: string[] = [];
+  for (const [key, , v] of toLoad) {
+    if (!canReadSync(v)) {
+      throw new Error(
+        `loadStateDict: checkFinite cannot read '${key}' synchronously on this backend (webgpu, ` +
+          'a tensor on the GPU): check it with `await t.data()`, or load without checkFinite; nothing was loaded',
+      );
+    }
+    const data = v.dataSync() as ArrayLike<number>;
+    for (let j = 0; j < data.length; j++) {
+      if (!Number.isFinite(data[j])) {
+        out.push(key);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 function sameShape(a: number[], b: number[]): boolean {

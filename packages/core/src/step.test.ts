@@ -184,7 +184,7 @@ describeEachBackend('valueAndGrads checkFinite', (backend) => {
   });
 
   it.skipIf(backend === 'webgpu')(
-    'the synchronous form throws the same error (skipped on webgpu: Node cannot read it synchronously)',
+    'the synchronous form throws the same error (skipped on webgpu: no synchronous read there)',
     () => {
       const { net, x, y } = setup();
       const nanX = mul(x, Number.NaN);
@@ -199,7 +199,7 @@ describeEachBackend('valueAndGrads checkFinite', (backend) => {
   );
 
   it.runIf(backend === 'webgpu')(
-    'the synchronous form on webgpu in Node says to use valueAndGradsAsync (runs on webgpu only)',
+    'the synchronous form on webgpu says to use valueAndGradsAsync (runs on webgpu only)',
     () => {
       const { net, lossFn, x, y } = setup();
       const before = memory().numTensors;

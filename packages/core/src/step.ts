@@ -75,8 +75,8 @@ export class NonFiniteError extends Error {
  * does not depend on has no entry. The caller disposes `loss` and `grads` (`dispose(grads)`).
  *
  * Options: `checkFinite` (false) throws a {@link NonFiniteError} when the loss or a gradient is NaN
- * or ±∞, before anything is written. It reads the check back synchronously, which cpu, wasm and
- * browsers' webgpu can do; on webgpu in Node use {@link valueAndGradsAsync}.
+ * or ±∞, before anything is written. It reads the check back synchronously, which cpu and wasm do;
+ * on webgpu use {@link valueAndGradsAsync}.
  *
  * @example
  * const { loss, grads } = valueAndGrads(model, () => crossEntropy(model.call(x), y), { checkFinite: true });
@@ -90,8 +90,8 @@ export function valueAndGrads(
 ): ValueAndGrads {
   if (options.checkFinite && !readsSync()) {
     throw new Error(
-      'valueAndGrads: checkFinite reads the check back synchronously, which this backend cannot do ' +
-        '(webgpu in Node): use `await valueAndGradsAsync(module, lossFn, { checkFinite: true })`',
+      'valueAndGrads: checkFinite reads the check back synchronously, which the webgpu backend cannot do ' +
+        '(in Node) or does slowly (in a browser): use `await valueAndGradsAsync(module, lossFn, { checkFinite: true })`',
     );
   }
   const result = computeValueAndGrads('valueAndGrads', module, lossFn);
@@ -113,7 +113,7 @@ export function valueAndGrads(
 
 /**
  * {@link valueAndGrads} for every backend: the same result, with the `checkFinite` read-back done
- * asynchronously (`await data()`), as webgpu in Node needs. Without `checkFinite` it is
+ * asynchronously (`await data()`), as webgpu needs. Without `checkFinite` it is
  * `valueAndGrads` in a resolved promise.
  *
  * @example

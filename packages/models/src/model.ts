@@ -1,4 +1,4 @@
-import { checkNumber, type Rng } from '@convkit/backend';
+import { BRAND, checkNumber, type Rng } from '@convkit/backend';
 import {
   ELU,
   GELU,
@@ -119,6 +119,8 @@ export function classifier(numFeatures: number, numClasses: number, rng: number 
  * state dict onto them key by key.
  */
 export abstract class ZooModel extends Module {
+  /** Checked by `instanceof ZooModel` across the ESM and CJS builds (see `Module`). */
+  static override readonly [BRAND]: string = '@convkit/models.ZooModel';
   /** Outputs of the classifier (0: none, the model returns pooled features). */
   abstract get numClasses(): number;
   /** Width of the classifier's input (the pre-logits features). */

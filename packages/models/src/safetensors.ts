@@ -1,3 +1,4 @@
+import { BRAND, hasBrand } from '@convkit/backend';
 import { type DataType, type Tensor, tensor } from '@tensorflow/tfjs-core';
 
 /**
@@ -68,6 +69,12 @@ const fail = (what: string): never => {
  * of the file's bytes, and the file's memory is all a 230 MB checkpoint needs before tensors are made.
  */
 export class SafetensorsFile {
+  /** `instanceof SafetensorsFile` holds across the ESM and CJS builds (see `hasBrand`). */
+  static readonly [BRAND]: string = '@convkit/models.SafetensorsFile';
+  static [Symbol.hasInstance](x: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: the class on the right of instanceof
+    return hasBrand(x, this);
+  }
   /** The `__metadata__` strings (empty when there are none). */
   readonly metadata: Record<string, string>;
   private readonly entries = new Map<string, SafetensorsEntry>();

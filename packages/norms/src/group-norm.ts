@@ -1,3 +1,4 @@
+import { checkOptions } from '@convkit/backend';
 import { ones, reshape, type Tensor, tidy, type Variable, zeros } from '@tensorflow/tfjs-core';
 import { Norm, type NormOptions, resolveNormOptions } from './norm';
 import { normalize } from './ops/normalize';
@@ -43,7 +44,7 @@ export class GroupNorm extends Norm {
 
   constructor(options: GroupNormOptions) {
     super();
-    const { numGroups, numChannels } = options;
+    const { numGroups, numChannels } = checkOptions(this.className, options, ['numGroups', 'numChannels']);
     if (!Number.isInteger(numGroups) || numGroups < 1 || !Number.isInteger(numChannels) || numChannels < 1) {
       throw new Error(`${this.className}: numGroups and numChannels must be positive integers`);
     }
@@ -52,7 +53,7 @@ export class GroupNorm extends Norm {
         `${this.className}: num_channels must be divisible by num_groups (got numChannels=${numChannels}, numGroups=${numGroups})`,
       );
     }
-    const { eps, fused } = resolveNormOptions(options);
+    const { eps, fused } = resolveNormOptions(this.className, options);
     this.options = { numGroups, numChannels, eps, affine: options.affine ?? true, fused };
     if (this.options.affine) {
       this.weight = this.addParameter('weight', ones([numChannels]));

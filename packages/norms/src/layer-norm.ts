@@ -1,3 +1,4 @@
+import { checkOptions } from '@convkit/backend';
 import type { ModuleConfig } from '@convkit/core';
 import { ones, type Tensor, tidy, type Variable, zeros } from '@tensorflow/tfjs-core';
 import { Norm, type NormOptions, resolveNormOptions } from './norm';
@@ -43,12 +44,12 @@ export class LayerNorm extends Norm {
 
   constructor(options: LayerNormOptions) {
     super();
-    const shape = options.normalizedShape;
+    const shape = checkOptions(this.className, options, ['normalizedShape']).normalizedShape;
     const normalizedShape = typeof shape === 'number' ? [shape] : [...shape];
     if (!normalizedShape.length || normalizedShape.some((d) => !Number.isInteger(d) || d < 1)) {
       throw new Error(`${this.className}: invalid normalizedShape [${normalizedShape}]`);
     }
-    const { eps, fused } = resolveNormOptions(options);
+    const { eps, fused } = resolveNormOptions(this.className, options);
     const elementwiseAffine = options.elementwiseAffine ?? true;
     this.options = { normalizedShape, eps, elementwiseAffine, bias: options.bias ?? true, fused };
     if (elementwiseAffine) {
@@ -110,7 +111,7 @@ export class LayerNorm2d extends LayerNorm {
   static override readonly className = 'LayerNorm2d';
 
   constructor(options: LayerNorm2dOptions) {
-    const { numChannels, ...rest } = options;
+    const { numChannels, ...rest } = checkOptions('LayerNorm2d', options, ['numChannels']);
     super({ ...rest, normalizedShape: [numChannels] });
   }
 

@@ -1,9 +1,10 @@
+import { checkNumber } from '@convkit/backend';
 import { Module, type NoWeightDecay } from '@convkit/core';
 import type { Variable } from '@tensorflow/tfjs-core';
 
 /** Options every norm layer takes. */
 export interface NormOptions {
-  /** Added to the variance before the square root (default 1e-5). */
+  /** Added to the variance before the square root (default 1e-5); must be > 0 (0 divides by 0 on a constant channel). */
   eps?: number;
   /**
    * Run on the backend's fused normalization kernels where it has them (webgpu: fewer GPU launches,
@@ -27,7 +28,14 @@ export abstract class Norm extends Module implements NoWeightDecay {
   }
 }
 
-/** `eps` and `fused` with their defaults. */
-export function resolveNormOptions(options: NormOptions): Required<NormOptions> {
-  return { eps: options.eps ?? 1e-5, fused: options.fused ?? true };
+/**
+ * `eps` and `fused` with their defaults, checked: `eps` a finite number > 0 (0, a negative value or
+ * NaN would give NaN or ±∞ outputs); `who` (the layer) names them in the message.
+ */
+export function resolveNormOptions(who: string, options: NormOptions): Required<NormOptions> {
+  const eps = checkNumber(who, 'eps', options.eps ?? 1e-5, { above: 0 });
+  const fused = options.fused ?? true;
+  if (typeof fused !== 'boolean')
+    throw new Error(`${who}: fused must be true or false, got ${String(fused)}`);
+  return { eps, fused };
 }

@@ -1,4 +1,5 @@
-import { ones, scalar, type Tensor, tidy, type Variable, zeros } from '@tensorflow/tfjs-core';
+import { BRAND, checkNumber, checkOptions, readsSync } from '@convkit/backend';
+import { ones, scalar, type Tensor, tidy, type Variable, variable, zeros } from '@tensorflow/tfjs-core';
 import { Norm, type NormOptions, resolveNormOptions } from './norm';
 import { normalize } from './ops/normalize';
 
@@ -6,7 +7,7 @@ import { normalize } from './ops/normalize';
 export interface RunningNormOptions extends NormOptions {
   /** C, the number of channels (last axis). */
   numFeatures: number;
-  /** Weight of the new batch in the running average (default 0.1); `null` → cumulative average. */
+  /** Weight of the new batch in the running average, in [0, 1] (default 0.1); `null` → cumulative average. */
   momentum?: number | null;
   /** Learnable per-channel `weight` (init 1) and `bias` (init 0). */
   affine?: boolean;
@@ -17,30 +18,52 @@ export interface RunningNormOptions extends NormOptions {
 /** The resolved options of BatchNorm and InstanceNorm: every default filled in. */
 export type RunningNormConfig = Required<RunningNormOptions>;
 
+/** Training steps between two reads of the skipped-update count where reads are asynchronous (webgpu). */
+export const SKIP_READ_EVERY = 20;
+
 /**
  * Base of the norms with running statistics (BatchNorm, InstanceNorm): per-channel affine parameters,
  * running buffers, and the train/eval switch. Subclasses choose the reduction axes and the input checks.
  * Channels are the last axis (NHWC).
+ *
+ * Non-finite batches: a channel whose batch mean or variance is NaN or ±∞ (one NaN element in the batch
+ * is enough) keeps its running statistics, and the layer warns once (`console.warn`), the first time it
+ * sees such a batch. PyTorch instead copies the NaN into `running_mean`/`running_var`, where it stays for
+ * good ((1 − m)·NaN + m·x is NaN) and turns every evaluation-mode output of that channel into NaN.
+ * The batch's own output is still NaN in both (it is normalized with its own statistics). The count is
+ * read after each training step on cpu and wasm, and every 20 steps on webgpu (asynchronously).
  */
 export abstract class RunningNorm extends Norm {
+  /** Checked by `instanceof RunningNorm` across the ESM and CJS builds (see `Module`). */
+  static override readonly [BRAND]: string = '@convkit/norms.RunningNorm';
   override readonly options: RunningNormConfig;
   readonly weight?: Variable;
   readonly bias?: Variable;
   readonly runningMean?: Variable;
   readonly runningVar?: Variable;
   readonly numBatchesTracked?: Variable;
+  /** Channel updates skipped for non-finite batch statistics, until the warning (not in the state dict). */
+  private readonly skipped?: Variable;
+  private skipWarned = false;
+  private skipRead = false;
+  private trainingSteps = 0;
 
   constructor(options: RunningNormOptions, defaults: { affine: boolean; trackRunningStats: boolean }) {
     super();
+    checkOptions(this.className, options, ['numFeatures']);
     const numFeatures = options.numFeatures;
     if (!Number.isInteger(numFeatures) || numFeatures < 1) {
       throw new Error(`${this.className}: numFeatures must be a positive integer, got ${numFeatures}`);
     }
-    const { eps, fused } = resolveNormOptions(options);
+    const { eps, fused } = resolveNormOptions(this.className, options);
+    const momentum =
+      options.momentum === null
+        ? null
+        : checkNumber(this.className, 'momentum', options.momentum ?? 0.1, { min: 0, max: 1 });
     this.options = {
       numFeatures,
       eps,
-      momentum: options.momentum === undefined ? 0.1 : options.momentum,
+      momentum,
       affine: options.affine ?? defaults.affine,
       trackRunningStats: options.trackRunningStats ?? defaults.trackRunningStats,
       fused,
@@ -53,6 +76,7 @@ export abstract class RunningNorm extends Norm {
       this.runningMean = this.addBuffer('runningMean', zeros([numFeatures]));
       this.runningVar = this.addBuffer('runningVar', ones([numFeatures]));
       this.numBatchesTracked = this.addBuffer('numBatchesTracked', scalar(0));
+      this.skipped = tidy(() => variable(scalar(0), false)); // tidy frees the scalar, keeps the variable
     }
   }
 
@@ -104,6 +128,8 @@ export abstract class RunningNorm extends Norm {
       );
     }
     const { runningMean, runningVar, numBatchesTracked } = this;
+    // Count skipped channel updates until the warning, except while a read of the count is on its way.
+    const counting = this.training && !this.skipWarned && !this.skipRead;
     // Tracked buffers: updated in training, normalized with in eval.
     const running =
       runningMean && runningVar && numBatchesTracked
@@ -112,11 +138,12 @@ export abstract class RunningNorm extends Norm {
               runningMean,
               runningVar,
               numBatchesTracked: this.countsBatches ? numBatchesTracked : undefined,
+              skipped: counting ? this.skipped : undefined,
             },
             momentum: this.options.momentum,
           }
         : undefined;
-    return tidy(() =>
+    const y = tidy(() =>
       normalize(x, this.statAxes(x.rank), this.options.eps, {
         weight: this.weight,
         bias: this.bias,
@@ -125,5 +152,45 @@ export abstract class RunningNorm extends Norm {
         fused: this.options.fused,
       }),
     );
+    if (running && counting) this.checkSkipped();
+    return y;
+  }
+
+  /** Warns once when the count of skipped updates is positive: read now (cpu, wasm) or soon (webgpu). */
+  private checkSkipped(): void {
+    const skipped = this.skipped as Variable;
+    if (readsSync()) {
+      if ((skipped.dataSync()[0] as number) > 0) this.warnSkipped();
+      return;
+    }
+    if (this.trainingSteps++ % SKIP_READ_EVERY !== 0) return;
+    // The count is not reassigned while this read is on its way (see `counting`), so the read needs no
+    // copy of it; a read that fails (the layer was disposed meanwhile) only means no warning.
+    this.skipRead = true;
+    skipped.data().then(
+      (n) => {
+        this.skipRead = false;
+        if ((n[0] as number) > 0) this.warnSkipped();
+      },
+      () => {
+        this.skipRead = false;
+      },
+    );
+  }
+
+  private warnSkipped(): void {
+    this.skipWarned = true;
+    console.warn(
+      `convkit: ${this.className}(${this.options.numFeatures}): a training batch had non-finite statistics ` +
+        '(NaN or ±Infinity) in some channels; their running mean and variance were left as they were ' +
+        '(PyTorch would store the NaN for good). Look for NaN in the inputs or a diverging loss ' +
+        '(valueAndGrads { checkFinite: true } stops there). Said once per layer.',
+    );
+  }
+
+  /** Disposes the parameters, the buffers and the skipped-update count. */
+  override dispose(): void {
+    this.skipped?.dispose();
+    super.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import { checkProbability, type Rng } from '@convkit/backend';
+import { checkOptions, checkProbability, type Rng } from '@convkit/backend';
 import { layerRng, Module, seedConfig } from '@convkit/core';
 
 /** The options every layer of the dropout family takes. */
@@ -29,9 +29,10 @@ export abstract class DropLayer<Config extends { p: number; rng?: number }> exte
     extra: Omit<Config, 'p' | 'rng'>,
   ) {
     super();
+    checkOptions(who, options);
     const p = checkProbability(who, 'p', options.p ?? defaultP);
-    this.options = { p, ...extra, ...seedConfig(options.rng) } as Config;
-    this.rng = layerRng(options.rng);
+    this.options = { p, ...extra, ...seedConfig(options.rng, who) } as Config;
+    this.rng = layerRng(options.rng, who);
   }
 
   /** @deprecated Read `options.p`. */

@@ -30,7 +30,7 @@ export class DropPath extends DropLayer<DropPathConfig> {
   static readonly className = 'DropPath';
 
   constructor(options: DropPathOptions = {}) {
-    super('DropPath', options, 0, { scaleByKeep: options.scaleByKeep ?? true });
+    super('DropPath', options, 0, { scaleByKeep: options?.scaleByKeep ?? true });
   }
 
   /** @deprecated Read `options.scaleByKeep`. */

@@ -38,7 +38,7 @@ export class Dropout extends DropLayer<DropoutConfig> {
   static readonly className = 'Dropout';
 
   constructor(options: DropoutOptions = {}) {
-    super('Dropout', options, 0.5, { scaling: options.scaling ?? 'inverted' });
+    super('Dropout', options, 0.5, { scaling: options?.scaling ?? 'inverted' });
     const { scaling } = this.options;
     if (scaling !== 'inverted' && scaling !== 'test-time') {
       throw new Error(`Dropout: scaling must be 'inverted' or 'test-time', got '${scaling}'`);

@@ -114,6 +114,25 @@ describeEachBackend('fused normalization kernels', (backend) => {
     dispose([stats, running, factor, mean, variance]);
   });
 
+  it('skip the channels whose batch mean or variance is not finite, and count them', async () => {
+    // Channel 0 has a NaN shift in sample 1, channel 1 an infinite variance in sample 0; channel 2 is fine.
+    const stats = tensor(
+      [1, 0, 4, 2, 0, Number.POSITIVE_INFINITY, 3, 0, 1, Number.NaN, 0, 9, 3, -0.5, 2, 5, 0, 1],
+      [2, 3, 3],
+    );
+    const running = tensor([10, 20, 30]);
+    const factor = scalar(0.5);
+    const count = tensor([2]);
+    const mean = run(NormRunningUpdate, { running, stats, factor }, { which: 'mean', unbiased: 2 });
+    const variance = run(NormRunningUpdate, { running, stats, factor }, { which: 'var', unbiased: 2 });
+    const skipped = run(NormRunningUpdate, { running: count, stats }, { which: 'skipped', unbiased: 2 });
+    // Channel 2: batch mean (3 + 5) / 2 = 4, unbiased variance (1 + 1) / 2 · 2 = 2.
+    expect(Array.from(await mean.data())).toEqual([10, 20, 0.5 * 30 + 0.5 * 4]);
+    expect(Array.from(await variance.data())).toEqual([10, 20, 0.5 * 30 + 0.5 * 2]);
+    expect(Array.from(await skipped.data())).toEqual([2 + 2]);
+    dispose([stats, running, factor, count, mean, variance, skipped]);
+  });
+
   it('normalize with given statistics per channel (evaluation mode)', async () => {
     // x [2, 2, 3]: channels are the last axis; mean 1e3 + c with std ~1e-2, as running stats might be.
     const xs = [

@@ -1,3 +1,4 @@
+import { checkOptions } from '@convkit/backend';
 import { add, elu, minimum, mul, relu, scalar, type Tensor } from '@tensorflow/tfjs-core';
 import { Module } from '../module';
 
@@ -23,6 +24,7 @@ export class ELU extends Module {
 
   constructor(options: ELUOptions = {}) {
     super();
+    checkOptions('ELU', options);
     const alpha = options.alpha ?? 1;
     if (!Number.isFinite(alpha)) throw new Error(`ELU: alpha must be finite`);
     this.options = { alpha };

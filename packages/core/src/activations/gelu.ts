@@ -1,3 +1,4 @@
+import { checkOptions } from '@convkit/backend';
 import { add, erf, mul, scalar, type Tensor, tanh } from '@tensorflow/tfjs-core';
 import { Module } from '../module';
 
@@ -22,6 +23,7 @@ export class GELU extends Module {
 
   constructor(options: GELUOptions = {}) {
     super();
+    checkOptions('GELU', options);
     const approximate = options.approximate ?? 'none';
     if (approximate !== 'none' && approximate !== 'tanh') {
       throw new Error(`GELU: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);

@@ -1,3 +1,4 @@
+import { checkOptions } from '@convkit/backend';
 import { leakyRelu, type Tensor } from '@tensorflow/tfjs-core';
 import { Module } from '../module';
 
@@ -20,6 +21,7 @@ export class LeakyReLU extends Module {
 
   constructor(options: LeakyReLUOptions = {}) {
     super();
+    checkOptions('LeakyReLU', options);
     const negativeSlope = options.negativeSlope ?? 0.01;
     if (!Number.isFinite(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be finite`);
     this.options = { negativeSlope };

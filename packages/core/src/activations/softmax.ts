@@ -1,3 +1,4 @@
+import { checkOptions } from '@convkit/backend';
 import { exp, logSumExp, softmax, sub, type Tensor } from '@tensorflow/tfjs-core';
 import { Module } from '../module';
 
@@ -23,6 +24,7 @@ export class Softmax extends Module {
 
   constructor(options: SoftmaxOptions = {}) {
     super();
+    checkOptions('Softmax', options);
     const axis = options.axis ?? -1;
     if (!Number.isInteger(axis)) throw new Error(`Softmax: axis must be an integer, got ${axis}`);
     this.options = { axis };

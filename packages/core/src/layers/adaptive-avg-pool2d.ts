@@ -1,3 +1,4 @@
+import { checkOptions } from '@convkit/backend';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { checkImage } from '../checks';
 import { Module, type ModuleConfig } from '../module';
@@ -28,6 +29,7 @@ export class AdaptiveAvgPool2d extends Module {
 
   constructor(options: AdaptiveAvgPool2dOptions = {}) {
     super();
+    checkOptions('AdaptiveAvgPool2d', options);
     const outputSize = tupleConfig(options.outputSize ?? 1);
     const size = pair(outputSize, 'AdaptiveAvgPool2d: outputSize');
     if (size.some((s) => s < 1)) throw new Error(`AdaptiveAvgPool2d: outputSize must be >= 1, got [${size}]`);

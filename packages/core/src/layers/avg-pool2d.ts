@@ -1,3 +1,4 @@
+import { checkOptions } from '@convkit/backend';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { Module } from '../module';
 import { pair } from '../ops/padding';
@@ -41,6 +42,7 @@ export class AvgPool2d extends Module {
 
   constructor(options: AvgPool2dOptions) {
     super();
+    checkOptions('AvgPool2d', options, ['kernelSize']);
     const pool = resolvePool2dOptions(`AvgPool2d(${JSON.stringify(options.kernelSize)})`, options);
     const d = options.divisorOverride;
     if (d !== undefined && !(Number.isFinite(d) && d !== 0)) {

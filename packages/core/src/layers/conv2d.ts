@@ -1,10 +1,10 @@
-import { checkPositiveInt, type Rng } from '@convkit/backend';
+import { BRAND, checkOptions, checkPositiveInt, type Rng } from '@convkit/backend';
 import { fanInBiasBound, kaimingUniform } from '@convkit/init';
 import type { Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import { checkImage, checkWindow } from '../checks';
 import { Module } from '../module';
 import { groupedConv2d } from '../ops/conv2d';
-import { outputLength, type Padding2d, paddingConfig, pair, resolvePads } from '../ops/padding';
+import { checkPadding, outputLength, type Padding2d, paddingConfig, pair, resolvePads } from '../ops/padding';
 import { layerRng, seedConfig, tupleConfig } from './options';
 
 /** {@link Conv2d}'s resolved options: every default filled in, `rng` only as a numeric seed. */
@@ -48,12 +48,15 @@ export interface Conv2dOptions {
  */
 export class Conv2d extends Module {
   static readonly className = 'Conv2d';
+  /** Checked by `instanceof Conv2d` across the ESM and CJS builds (see `Module`). */
+  static override readonly [BRAND]: string = '@convkit/core.Conv2d';
   readonly weight: Variable;
   readonly bias: Variable | null;
   override readonly options: Conv2dConfig;
 
   constructor(options: Conv2dOptions) {
     super();
+    checkOptions('Conv2d', options, ['inChannels', 'outChannels', 'kernelSize']);
     const label = `Conv2d(${options.inChannels}→${options.outChannels})`;
     const inChannels = checkPositiveInt(label, 'inChannels', options.inChannels);
     const outChannels = checkPositiveInt(label, 'outChannels', options.outChannels);
@@ -67,8 +70,7 @@ export class Conv2d extends Module {
     if (kh < 1 || kw < 1 || stride.some((s) => s < 1) || dilation.some((d) => d < 1)) {
       throw new Error(`${label}: kernelSize, stride and dilation must be >= 1`);
     }
-    const padding = options.padding ?? 0;
-    if (typeof padding !== 'string') pair(padding, `${label}: padding`);
+    const padding = checkPadding(label, options.padding ?? 0);
     this.options = {
       inChannels,
       outChannels,
@@ -78,9 +80,9 @@ export class Conv2d extends Module {
       dilation: tupleConfig(options.dilation ?? 1),
       groups,
       bias: options.bias ?? true,
-      ...seedConfig(options.rng),
+      ...seedConfig(options.rng, label),
     };
-    const rng = layerRng(options.rng);
+    const rng = layerRng(options.rng, label);
     const shape = [kh, kw, inChannels / groups, outChannels];
     this.weight = this.addParameter('weight', kaimingUniform(shape, rng, { a: Math.sqrt(5) }));
     const bound = fanInBiasBound(shape);

@@ -1,3 +1,4 @@
+import { checkOptions } from '@convkit/backend';
 import { reshape, type Tensor } from '@tensorflow/tfjs-core';
 import { Module } from '../module';
 
@@ -22,6 +23,7 @@ export class Flatten extends Module {
 
   constructor(options: FlattenOptions = {}) {
     super();
+    checkOptions('Flatten', options);
     const startDim = options.startDim ?? 1;
     if (!Number.isInteger(startDim) || startDim < 0) {
       throw new Error(`Flatten: startDim must be a non-negative integer, got ${startDim}`);

@@ -1,4 +1,4 @@
-import { checkPositiveInt, type Rng } from '@convkit/backend';
+import { BRAND, checkOptions, checkPositiveInt, type Rng } from '@convkit/backend';
 import { fanInBiasBound, kaimingUniform } from '@convkit/init';
 import { matMul, reshape, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import { checkFeatures } from '../checks';
@@ -35,21 +35,24 @@ export interface LinearOptions {
  */
 export class Linear extends Module {
   static readonly className = 'Linear';
+  /** Checked by `instanceof Linear` across the ESM and CJS builds (see `Module`). */
+  static override readonly [BRAND]: string = '@convkit/core.Linear';
   readonly weight: Variable;
   readonly bias: Variable | null;
   override readonly options: LinearConfig;
 
   constructor(options: LinearOptions) {
     super();
+    checkOptions('Linear', options, ['inFeatures', 'outFeatures']);
     const label = `Linear(${options.inFeatures}→${options.outFeatures})`;
     this.options = {
       inFeatures: checkPositiveInt(label, 'inFeatures', options.inFeatures),
       outFeatures: checkPositiveInt(label, 'outFeatures', options.outFeatures),
       bias: options.bias ?? true,
-      ...seedConfig(options.rng),
+      ...seedConfig(options.rng, label),
     };
     const { inFeatures, outFeatures } = this.options;
-    const rng = layerRng(options.rng);
+    const rng = layerRng(options.rng, label);
     const shape = [inFeatures, outFeatures];
     this.weight = this.addParameter('weight', kaimingUniform(shape, rng, { a: Math.sqrt(5) }));
     const bound = fanInBiasBound(shape);

@@ -1,3 +1,4 @@
+import { checkOptions } from '@convkit/backend';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { Module } from '../module';
 import { pair } from '../ops/padding';
@@ -39,6 +40,7 @@ export class MaxPool2d extends Module {
 
   constructor(options: MaxPool2dOptions) {
     super();
+    checkOptions('MaxPool2d', options, ['kernelSize']);
     const label = `MaxPool2d(${JSON.stringify(options.kernelSize)})`;
     const dilation = pair(options.dilation ?? 1, `${label}: dilation`);
     this.options = {

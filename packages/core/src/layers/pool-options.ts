@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { checkImage, checkWindow } from '../checks';
-import { outputLength, type Padding2d, paddingConfig, pair } from '../ops/padding';
+import { checkPadding, outputLength, type Padding2d, paddingConfig, pair } from '../ops/padding';
 import { poolPads } from '../ops/pool';
 import { tupleConfig } from './options';
 
@@ -29,7 +29,7 @@ export function resolvePool2dOptions(
 ): Pool2dConfig {
   const kernel = pair(options.kernelSize, `${label}: kernelSize`);
   const stride = pair(options.stride ?? options.kernelSize, `${label}: stride`);
-  const padding = options.padding ?? 0;
+  const padding = checkPadding(label, options.padding ?? 0);
   const ceilMode = options.ceilMode ?? false;
   if (ceilMode && typeof padding === 'string') {
     throw new Error(`${label}: ceilMode needs a numeric padding, not '${padding}'`);

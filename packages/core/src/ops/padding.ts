@@ -1,3 +1,5 @@
+import { checkOneOf } from '@convkit/backend';
+
 /** Padding of a 2-D window op: symmetric amount, `[padH, padW]`, or a tfjs-style mode. */
 export type Padding2d = number | [number, number] | 'same' | 'valid';
 
@@ -63,6 +65,22 @@ export function outputLength(
 /** True when every pad is zero. */
 export function isZeroPad(pads: Pads2d): boolean {
   return pads[0][0] === 0 && pads[0][1] === 0 && pads[1][0] === 0 && pads[1][1] === 0;
+}
+
+/**
+ * Throws unless `padding` is a padding: a non-negative integer, `[ph, pw]`, `'same'` or `'valid'`
+ * (exactly: `'SAME'` is tfjs's spelling, not ours). The message names `label` (the layer) and lists the
+ * valid values. Returns it.
+ *
+ * @example
+ * checkPadding('Conv2d(3→16)', options.padding ?? 0);
+ */
+export function checkPadding(label: string, padding: unknown): Padding2d {
+  if (typeof padding === 'number' || Array.isArray(padding)) {
+    pair(padding as number | [number, number], `${label}: padding`);
+    return padding as Padding2d;
+  }
+  return checkOneOf(label, 'padding', padding, ['same', 'valid'] as const, 'or a number or [h, w]');
 }
 
 /** The config form of a padding option (tuples as arrays, for JSON). */

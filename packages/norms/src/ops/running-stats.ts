@@ -1,14 +1,20 @@
 import { NormRunningUpdate } from '@convkit/backend';
 import {
   add,
+  cast,
   engine,
+  isFinite as isFiniteTensor,
+  logicalAnd,
+  logicalNot,
   mul,
   reciprocal,
   reshape,
   scalar,
   sub,
+  sum,
   type Tensor,
   type Variable,
+  where,
 } from '@tensorflow/tfjs-core';
 
 /** Running statistics buffers, as in PyTorch's `_NormBase`. */
@@ -20,6 +26,12 @@ export interface RunningStats {
    * count is not advanced (PyTorch's InstanceNorm never advances it) and `momentum` must be a number.
    */
   numBatchesTracked?: Variable;
+  /**
+   * float32 scalar counting the channel updates skipped so far because the batch's mean or variance
+   * was not finite; when given, each update adds its skipped channels to it (convkit's own: the norm
+   * layers read it to warn once, it is not part of the state dict).
+   */
+  skipped?: Variable;
 }
 
 /**
@@ -29,6 +41,12 @@ export interface RunningStats {
  * running estimate is a population estimate, the forward pass standardizes the batch it sees.
  * `batchMean` and `biasedVariance` hold one value per channel (any shape of C elements); `count` > 1 is the
  * number of values each was computed over.
+ *
+ * A channel whose batch mean or variance is not finite (one NaN or ±∞ in the batch is enough) keeps its
+ * running mean and variance: the update is skipped for it, and counted in `stats.skipped`. PyTorch
+ * instead stores the NaN, and since (1 − f)·NaN + f·batch is NaN, that channel's running statistics
+ * — and every evaluation-mode output through it — stay NaN for good. `numBatchesTracked` still advances
+ * (as PyTorch's does), so with `momentum` null a skipped batch counts as seen.
  */
 export function updateRunningStats(
   stats: RunningStats,
@@ -39,10 +57,14 @@ export function updateRunningStats(
 ): void {
   const f = advance(stats, momentum);
   const keep = sub(1, f);
-  const unbiased = mul(biasedVariance, count / (count - 1));
   const c = stats.runningMean.shape;
-  stats.runningMean.assign(add(mul(stats.runningMean, keep), mul(reshape(batchMean, c), f)));
-  stats.runningVar.assign(add(mul(stats.runningVar, keep), mul(reshape(unbiased, c), f)));
+  const mean = reshape(batchMean, c);
+  const unbiased = reshape(mul(biasedVariance, count / (count - 1)), c);
+  const finite = logicalAnd(isFiniteTensor(mean), isFiniteTensor(unbiased));
+  const { runningMean, runningVar, skipped } = stats;
+  runningMean.assign(where(finite, add(mul(runningMean, keep), mul(mean, f)), runningMean));
+  runningVar.assign(where(finite, add(mul(runningVar, keep), mul(unbiased, f)), runningVar));
+  if (skipped) skipped.assign(add(skipped, sum(cast(logicalNot(finite), 'float32'))));
 }
 
 /** Advances `numBatchesTracked` and returns the weight f of the new batch, kept on the device. */
@@ -57,7 +79,8 @@ function advance(stats: RunningStats, momentum: number | null): Tensor {
 
 /**
  * {@link updateRunningStats} from the packed statistics of `fusedNormalize` (`stats` [P, C, 3]: shift,
- * residual, biased variance per (p, channel); averaged over p), in one fused kernel per buffer.
+ * residual, biased variance per (p, channel); averaged over p), in one fused kernel per buffer (and one
+ * more for `stats.skipped`), with the same skip of non-finite channels.
  */
 export function updateRunningStatsFused(
   stats: RunningStats,
@@ -66,12 +89,18 @@ export function updateRunningStatsFused(
   momentum: number | null,
 ): void {
   const factor = advance(stats, momentum);
+  const attrs = { unbiased: count / (count - 1) };
   const update = (running: Variable, which: 'mean' | 'var') =>
-    engine().runKernel(
-      NormRunningUpdate,
-      { running, stats: packed, factor },
-      { which, unbiased: which === 'var' ? count / (count - 1) : 1 },
-    ) as Tensor;
+    engine().runKernel(NormRunningUpdate, { running, stats: packed, factor }, { which, ...attrs }) as Tensor;
   stats.runningMean.assign(update(stats.runningMean, 'mean'));
   stats.runningVar.assign(update(stats.runningVar, 'var'));
+  const { skipped } = stats;
+  if (skipped) {
+    const counted = engine().runKernel(
+      NormRunningUpdate,
+      { running: skipped, stats: packed },
+      { which: 'skipped', ...attrs },
+    ) as Tensor;
+    skipped.assign(reshape(counted, skipped.shape));
+  }
 }

@@ -1,4 +1,4 @@
-import { checkNumber } from '@convkit/backend';
+import { BRAND, checkNumber, hasBrand } from '@convkit/backend';
 import type { Optimizer } from '../optim/optimizer';
 import { show } from '../options';
 
@@ -40,6 +40,12 @@ export interface ScheduleStateDict {
  * (0 right after), whether they are epochs or batches.
  */
 export abstract class LrScheduler {
+  /** `instanceof LrScheduler` holds across the ESM and CJS builds (see `hasBrand`). */
+  static readonly [BRAND]: string = '@convkit/trainer.LrScheduler';
+  static [Symbol.hasInstance](x: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: the class on the right of instanceof, maybe a subclass
+    return hasBrand(x, this);
+  }
   /** Version of this interface, for training loops and checkpoint writers written against it. */
   readonly specificationVersion = 1 as const;
   /** The schedule's name in messages and state dicts: its class's static `className` ('StepLR', …). */
