@@ -1,4 +1,4 @@
-import { checkProbability, type Rng } from '@convkit/backend';
+import { checkProbability, isRng, type Rng } from '@convkit/backend';
 import { clone, type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { applyToSubset, drawMask } from './per-sample';
 import type { AugmentOp } from './types';
@@ -21,7 +21,12 @@ export interface Step {
  * @example
  * step(randomRotation, { degrees: 10 }, 0.3)
  */
-export function step<O>(op: AugmentOp<O>, options?: O, p = 1, name = op.name || 'step'): Step {
+export function step<O>(op: AugmentOp<O>, options?: O, p = 1, name = op?.name || 'step'): Step {
+  if (typeof op !== 'function') {
+    throw new Error(
+      `step: op must be an augmentation function (randomCrop, randomHorizontalFlip, ...), got ${String(op)}`,
+    );
+  }
   checkProbability(`step(${name})`, 'p', p);
   return { name, random: true, p, apply: (x, rng) => op(x, rng, options) };
 }
@@ -68,17 +73,33 @@ export interface Pipeline {
  * const test = augment(x, undefined, { training: false });
  */
 export function compose(steps: readonly Step[]): Pipeline {
-  for (const s of steps) {
-    if (typeof s?.apply !== 'function')
-      throw new Error('compose: every step must come from step(...) or fixed(...)');
+  if (!Array.isArray(steps))
+    throw new Error('compose: expected an array of steps, [step(op), fixed(name, fn), ...]');
+  steps.forEach((s, i) => {
+    // A function has an `apply` too (Function.prototype.apply): catch an op passed without step() first.
+    if (typeof s === 'function') {
+      const name = (s as { name?: string }).name || 'op';
+      throw new Error(
+        `compose: steps[${i}] is the function ${name}, not a step: wrap it as step(${name}, options, p) ` +
+          `(or fixed('${name}', fn) for a deterministic step)`,
+      );
+    }
+    if (typeof s !== 'object' || s === null || typeof s.apply !== 'function' || typeof s.random !== 'boolean')
+      throw new Error(`compose: steps[${i}] must come from step(...) or fixed(...), got ${String(s)}`);
     checkProbability(`compose(${s.name})`, 'p', s.p);
-  }
+  });
   const list = Object.freeze([...steps]);
   const run = (x: Tensor4D, rng?: Rng, options: PipelineOptions = {}): Tensor4D => {
     checkImages(x, 'compose');
     const training = options.training ?? true;
     if (training && rng === undefined)
       throw new Error('compose: training mode needs an Rng (or pass { training: false })');
+    if (rng !== undefined && !isRng(rng)) {
+      throw new Error(
+        `compose: rng must be an Rng, got ${String(rng)}: make one generator (new Rng(seed)) and pass it on every call ` +
+          '(a seed would repeat the same draws each time)',
+      );
+    }
     return tidy(() => {
       let y: Tensor4D = x;
       for (const s of list) {

@@ -79,7 +79,7 @@ type IntArray =
  * const y = toFloat(intTensor, undefined, 1);            // just a cast
  */
 export function toFloat(x: Tensor | IntArray, shape?: readonly number[], scale = 1 / 255): Tensor {
-  checkNumber('toFloat', 'scale', scale);
+  checkNumber('toFloat', 'scale', scale, { above: 0 }); // 0 gave all-zero images
   return tidy(() => {
     let t: Tensor;
     if (Array.isArray(x) || ArrayBuffer.isView(x)) {

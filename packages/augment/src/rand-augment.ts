@@ -1,4 +1,4 @@
-import { checkNumber, type Rng } from '@convkit/backend';
+import { checkNumber, checkOneOf, type Rng } from '@convkit/backend';
 import { clone, concat, gather, type Tensor, type Tensor4D, tensor1d, tidy } from '@tensorflow/tfjs-core';
 import { adjustBrightness, adjustContrast, adjustSaturation } from './color';
 import { rotate } from './rotate';
@@ -124,6 +124,31 @@ export const RAND_AUGMENT_OPS: readonly RandAugmentOp[] = Object.freeze([
   },
 ]);
 
+/** `ops` as RandAugmentOps: names looked up in `RAND_AUGMENT_OPS` (unknown ones listed, with a did-you-mean). */
+function resolveOps(ops: readonly (RandAugmentOp | string)[]): RandAugmentOp[] {
+  if (!Array.isArray(ops)) throw new Error(`randAugment: ops must be an array of op names or RandAugmentOps`);
+  const names = RAND_AUGMENT_OPS.map((o) => o.name);
+  return ops.map((o, i) => {
+    if (typeof o === 'string') {
+      const name = checkOneOf('randAugment', `ops[${i}]`, o, names);
+      return RAND_AUGMENT_OPS[names.indexOf(name)] as RandAugmentOp;
+    }
+    const op = o as Partial<RandAugmentOp> | null;
+    if (
+      typeof op !== 'object' ||
+      op === null ||
+      typeof op.apply !== 'function' ||
+      typeof op.magnitude !== 'function' ||
+      !Array.isArray(op.channels)
+    ) {
+      throw new Error(
+        `randAugment: ops[${i}] must be an op name (${names.join(', ')}) or a RandAugmentOp, got ${String(o)}`,
+      );
+    }
+    return op as RandAugmentOp;
+  });
+}
+
 export interface RandAugmentOptions {
   /** Number of transformations applied in sequence to each sample. Default 2. */
   n?: number;
@@ -133,8 +158,11 @@ export interface RandAugmentOptions {
   bins?: number;
   /** Fill for pixels moved in by geometric ops, one number or one per channel. Default 0. */
   fill?: number | number[];
-  /** The pool of transformations. Default `RAND_AUGMENT_OPS` (those supporting the channel count). */
-  ops?: readonly RandAugmentOp[];
+  /**
+   * The pool of transformations, as `RandAugmentOp`s or by name (`'rotate'`, `'solarize'`: the names of
+   * `RAND_AUGMENT_OPS`). Default `RAND_AUGMENT_OPS` (those supporting the channel count).
+   */
+  ops?: readonly (RandAugmentOp | string)[];
 }
 
 /**
@@ -161,7 +189,7 @@ export function randAugment(x: Tensor4D, rng: Rng, options: RandAugmentOptions =
   checkNumber(op, 'm', m, { min: 0 });
   if (m > bins - 1) throw new Error(`${op}: m must be in [0, ${bins - 1}], got ${m}`);
   const fill = perChannel(options.fill ?? 0, C, op, 'fill');
-  const pool = (options.ops ?? RAND_AUGMENT_OPS).filter((o) => o.channels.includes(C));
+  const pool = resolveOps(options.ops ?? RAND_AUGMENT_OPS).filter((o) => o.channels.includes(C));
   if (pool.length === 0) throw new Error(`${op}: no transformation in the pool supports ${C} channel(s)`);
   const fraction = m / (bins - 1);
   return tidy(() => {
