@@ -214,6 +214,14 @@ describeEachBackend('valueAndGrads checkFinite', (backend) => {
 });
 
 describeEachBackend('sgdStep checks', () => {
+  it('valueAndGrads on a disposed model says so (it said "no trainable parameters")', () => {
+    const net = model();
+    net.dispose();
+    expect(() => valueAndGrads(net, () => sum(tensor1d([1])) as Scalar)).toThrow(
+      'valueAndGrads: Sequential was disposed; pass a live model',
+    );
+  });
+
   it('rejects a gradient whose shape differs from its parameter, before writing anything', async () => {
     const fc = new Linear({ inFeatures: 2, outFeatures: 2, rng: 1 });
     const w0 = Array.from(await fc.weight.data());

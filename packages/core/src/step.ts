@@ -142,6 +142,7 @@ export async function valueAndGradsAsync(
 }
 
 function computeValueAndGrads(who: string, module: Module, lossFn: () => Scalar): ValueAndGrads {
+  if (module.isDisposed) throw new Error(`${who}: ${module.className} was disposed; pass a live model`);
   const named = module.namedParameters().filter(([, p]) => p.trainable);
   if (named.length === 0) throw new Error(`${who}: ${module.className} has no trainable parameters`);
   return tidy(() => {

@@ -87,10 +87,10 @@ export class AlexNet extends ZooModel {
       activation: config.activation ?? 'relu',
       dropRate: checkProbability('AlexNet', 'dropRate', config.dropRate ?? 0.5),
       widthMultiplier: checkMultiplier('AlexNet', config.widthMultiplier ?? 1),
-      ...seedConfig(config.rng),
+      ...seedConfig(config.rng, 'AlexNet'),
     };
     this.options = c;
-    const rng = layerRng(config.rng);
+    const rng = layerRng(config.rng, 'AlexNet');
     this.features = new Sequential();
     let channels = c.inChannels;
     let reduction = 1;
@@ -174,7 +174,7 @@ export class AlexNet extends ZooModel {
 
   resetClassifier(numClasses: number, options: { rng?: number | Rng } = {}): void {
     checkNumClasses('AlexNet.resetClassifier', numClasses);
-    const last = lastLayer(this.hidden, numClasses, layerRng(options.rng));
+    const last = lastLayer(this.hidden, numClasses, layerRng(options.rng, 'AlexNet'));
     this.classifier = this.replaceLastLayer('classifier', this.classifier, last);
     this.options.numClasses = numClasses;
   }

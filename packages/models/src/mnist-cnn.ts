@@ -70,10 +70,10 @@ export class MnistCnn extends ZooModel {
       activation: config.activation ?? 'relu',
       dropRate: checkProbability('MnistCnn', 'dropRate', config.dropRate ?? 0),
       widthMultiplier: checkMultiplier('MnistCnn', config.widthMultiplier ?? 1),
-      ...seedConfig(config.rng),
+      ...seedConfig(config.rng, 'MnistCnn'),
     };
     this.options = c;
-    const rng = layerRng(config.rng);
+    const rng = layerRng(config.rng, 'MnistCnn');
     const [w1, w2] = [scaleWidth(8, c.widthMultiplier), scaleWidth(16, c.widthMultiplier)];
     this.widths = [w1, w2];
     this.features = this.addModule(

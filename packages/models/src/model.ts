@@ -103,7 +103,7 @@ export function checkMultiplier(who: string, m: unknown): number {
 export function classifier(numFeatures: number, numClasses: number, rng: number | Rng | undefined): Module {
   return numClasses === 0
     ? new Identity()
-    : new Linear({ inFeatures: numFeatures, outFeatures: numClasses, rng: layerRng(rng) });
+    : new Linear({ inFeatures: numFeatures, outFeatures: numClasses, rng: layerRng(rng, 'classifier') });
 }
 
 /**

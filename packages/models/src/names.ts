@@ -1,3 +1,5 @@
+import { checkOptions } from '@convkit/backend';
+
 /** Edit distance (insertions, deletions, substitutions; case-insensitive). */
 export function editDistance(a: string, b: string): number {
   const s = a.toLowerCase();
@@ -60,8 +62,17 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, 'i');
 }
 
-/** Throws, naming `who`, for every key of `options` not in `known` (with the closest known keys). */
-export function checkKnownKeys(who: string, options: object, known: readonly string[]): void {
+/**
+ * Throws, naming `who`, when `options` is not an options object (it lists the `required` keys), and for
+ * every key of `options` not in `known` (with the closest known keys).
+ */
+export function checkKnownKeys(
+  who: string,
+  options: object,
+  known: readonly string[],
+  required: readonly string[] = [],
+): void {
+  checkOptions(who, options, required);
   const bad = Object.keys(options).filter(
     (k) => !known.includes(k) && (options as Record<string, unknown>)[k] !== undefined,
   );

@@ -7,7 +7,7 @@ import { BatchNorm2d, GroupNorm } from '@convkit/norms';
 import { Dropout, type DropPath } from '@convkit/regularization';
 import { dispose } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createModel } from './index';
+import { AlexNet, BasicBlock, Bottleneck, createModel, MnistCnn, ResNet, VGG } from './index';
 import type { ZooModel } from './model';
 
 const modules = (m: ZooModel) => m.namedModules();
@@ -118,5 +118,34 @@ describe('model options', () => {
       /ResNet: numClasses \(0: no classifier\) must be >= 0, got -1/,
     );
     expect(() => createModel('vgg11', { layers: ['M'] })).toThrow(/VGG: layers must list conv widths/);
+  });
+
+  it('a missing options object, a bad seed and a disposed model are named, not raw TypeErrors', () => {
+    expect(() => new ResNet(undefined as never)).toThrow(
+      'ResNet: needs an options object { block, layers, ... }, got undefined',
+    );
+    expect(() => new VGG(null as never)).toThrow('VGG: needs an options object { layers, ... }, got null');
+    expect(() => new AlexNet(null as never)).toThrow('AlexNet: needs an options object { ... }, got null');
+    expect(() => new MnistCnn(null as never)).toThrow('MnistCnn: needs an options object { ... }, got null');
+    expect(() => new BasicBlock(undefined as never)).toThrow(
+      'BasicBlock: needs an options object { inChannels, planes, ... }, got undefined',
+    );
+    expect(() => new Bottleneck(null as never)).toThrow(
+      'Bottleneck: needs an options object { inChannels, planes, ... }',
+    );
+    expect(() => createModel('resnet18_cifar', { ...small, rng: 1.5 })).toThrow(
+      'ResNet: rng must be an integer seed in [0, 2^32), got 1.5',
+    );
+    expect(() => createModel('vgg11', { widthMultiplier: 1 / 32, rng: 'abc' as never })).toThrow(
+      "VGG: rng must be an Rng or an integer seed in [0, 2^32), got 'abc'",
+    );
+    expect(() => new BasicBlock({ inChannels: 4, planes: 4, rng: -1 })).toThrow(
+      'BasicBlock: rng must be an integer seed in [0, 2^32), got -1',
+    );
+    const m = createModel('mnist_cnn', { rng: 0 });
+    m.dispose();
+    const x = new Rng(0).normalTensor([1, 28, 28, 1]);
+    expect(() => m.call(x)).toThrow('MnistCnn.call(): this module was disposed');
+    x.dispose();
   });
 });

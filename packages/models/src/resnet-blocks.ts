@@ -1,4 +1,4 @@
-import type { Rng } from '@convkit/backend';
+import { checkOptions, type Rng } from '@convkit/backend';
 import { Conv2d, layerRng, Module, Sequential, seedConfig } from '@convkit/core';
 import { kaimingNormal } from '@convkit/init';
 import { type CreateNormOptions, createNorm, type NormName } from '@convkit/norms';
@@ -70,6 +70,7 @@ function zeroWeight(norm: Module): void {
 }
 
 function resolve(options: ResNetBlockOptions, expansion: number): ResolvedResNetBlockOptions {
+  const who = expansion === 1 ? 'BasicBlock' : 'Bottleneck';
   const stride = options.stride ?? 1;
   return {
     inChannels: options.inChannels,
@@ -83,7 +84,7 @@ function resolve(options: ResNetBlockOptions, expansion: number): ResolvedResNet
     activation: options.activation ?? 'relu',
     dropPath: options.dropPath ?? 0,
     zeroInitResidual: options.zeroInitResidual ?? false,
-    ...seedConfig(options.rng),
+    ...seedConfig(options.rng, who),
   };
 }
 
@@ -147,7 +148,7 @@ export class BasicBlock extends ResidualBlock {
   readonly bn2: Module;
 
   constructor(options: ResNetBlockOptions) {
-    const rng = layerRng(options.rng);
+    const rng = layerRng(checkOptions('BasicBlock', options, ['inChannels', 'planes']).rng, 'BasicBlock');
     super(options, 1, rng);
     const { inChannels, planes, stride, norm, normOptions, groups, widthPerGroup } = this.options;
     if (groups !== 1 || widthPerGroup !== 64) {
@@ -190,7 +191,7 @@ export class Bottleneck extends ResidualBlock {
   readonly bn3: Module;
 
   constructor(options: ResNetBlockOptions) {
-    const rng = layerRng(options.rng);
+    const rng = layerRng(checkOptions('Bottleneck', options, ['inChannels', 'planes']).rng, 'Bottleneck');
     super(options, 4, rng);
     const { inChannels, planes, stride, norm, normOptions, groups, widthPerGroup } = this.options;
     const width = Math.floor((planes * widthPerGroup) / 64) * groups;

@@ -85,7 +85,7 @@ const KEYS = [
 export type ResolvedResNetConfig = Required<Omit<ResNetConfig, 'rng'>> & { rng?: number };
 
 function resolve(c: ResNetConfig): ResolvedResNetConfig {
-  checkKnownKeys('ResNet', c, KEYS);
+  checkKnownKeys('ResNet', c, KEYS, ['block', 'layers']);
   if (c.block !== 'basic' && c.block !== 'bottleneck') {
     throw new Error(`ResNet: block must be 'basic' or 'bottleneck', got ${JSON.stringify(c.block)}`);
   }
@@ -121,7 +121,7 @@ function resolve(c: ResNetConfig): ResolvedResNetConfig {
     normOptions: structuredClone(c.normOptions ?? {}),
     dropPathRate: checkProbability('ResNet', 'dropPathRate', c.dropPathRate ?? 0),
     zeroInitResidual: c.zeroInitResidual ?? false,
-    ...seedConfig(c.rng),
+    ...seedConfig(c.rng, 'ResNet'),
   };
 }
 
@@ -162,7 +162,7 @@ export class ResNet extends ZooModel {
     super();
     const c = resolve(config);
     this.options = c;
-    const rng = layerRng(config.rng);
+    const rng = layerRng(config.rng, 'ResNet');
     const widths = c.widths.map((w) => scaleWidth(w, c.widthMultiplier));
     const small = c.stem === 'small';
     const stem = widths[0];

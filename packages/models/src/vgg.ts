@@ -58,7 +58,7 @@ const KEYS = [
 export type ResolvedVGGConfig = Required<Omit<VGGConfig, 'rng'>> & { rng?: number };
 
 function resolve(c: VGGConfig): ResolvedVGGConfig {
-  checkKnownKeys('VGG', c, KEYS);
+  checkKnownKeys('VGG', c, KEYS, ['layers']);
   if (!Array.isArray(c.layers) || !c.layers.some((v) => v !== 'M')) {
     throw new Error(
       `VGG: layers must list conv widths and 'M' (max-pool), e.g. [64, 'M', 128, 'M'], got ${JSON.stringify(c.layers)}`,
@@ -73,7 +73,7 @@ function resolve(c: VGGConfig): ResolvedVGGConfig {
     widthMultiplier: checkMultiplier('VGG', c.widthMultiplier ?? 1),
     norm: c.norm ?? 'none',
     normOptions: structuredClone(c.normOptions ?? {}),
-    ...seedConfig(c.rng),
+    ...seedConfig(c.rng, 'VGG'),
   };
 }
 
@@ -126,7 +126,7 @@ export class VGG extends ZooModel {
     super();
     const c = resolve(config);
     this.options = c;
-    const rng = layerRng(config.rng);
+    const rng = layerRng(config.rng, 'VGG');
     this.features = new Sequential();
     let channels = c.inChannels;
     for (const v of c.layers) {
@@ -212,7 +212,7 @@ export class VGG extends ZooModel {
 
   resetClassifier(numClasses: number, options: { rng?: number | Rng } = {}): void {
     checkNumClasses('VGG.resetClassifier', numClasses);
-    const last = lastLayer(this.hidden, numClasses, layerRng(options.rng));
+    const last = lastLayer(this.hidden, numClasses, layerRng(options.rng, 'VGG'));
     this.classifier = this.replaceLastLayer('classifier', this.classifier, last);
     this.options.numClasses = numClasses;
   }

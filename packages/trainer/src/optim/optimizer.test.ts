@@ -442,6 +442,15 @@ describe('option checks', () => {
       /SGD: options with a learning rate are required/,
     ],
     ['group lr', () => new Adam([{ params: [v()], lr: -1 }]), /Adam: lr must be >= 0, got -1/],
+    [
+      'a disposed model',
+      () => {
+        const m = new Linear({ inFeatures: 1, outFeatures: 1, rng: 0 });
+        m.dispose();
+        return new SGD(m, { lr: 0.1 });
+      },
+      /SGD: the Linear passed as params was disposed; pass a live model/,
+    ],
   ];
   for (const [what, build, message] of cases) it(what, () => expect(build).toThrow(message));
 });

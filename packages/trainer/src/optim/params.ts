@@ -47,6 +47,9 @@ const isPair = (x: unknown): x is readonly [string, Variable] =>
 /** A parameter source as named parameters; throws naming what it could not read. */
 export function namedParameters(source: ParamSource, who: string): NamedParameter[] {
   if (source instanceof Module) {
+    if (source.isDisposed) {
+      throw new Error(`${who}: the ${source.className} passed as params was disposed; pass a live model`);
+    }
     return source.namedParameters().map(([name, variable]) => ({ name, variable }));
   }
   if (Array.isArray(source)) {

@@ -1,4 +1,4 @@
-import { checkNumber } from '@convkit/backend';
+import { checkNumber, checkOptions } from '@convkit/backend';
 import type { Optimizer } from '../optim/optimizer';
 import { checkBoolean, checkKeys, show } from '../options';
 import { LrScheduler, perGroup } from './scheduler';
@@ -112,8 +112,8 @@ export class OneCycleLR extends LrScheduler {
 
   constructor(optimizer: Optimizer, options: OneCycleLROptions) {
     const who = OneCycleLR.className;
-    checkKeys(who, options ?? {}, KEYS);
-    const o = options;
+    const o = checkOptions(who, options, ['maxLr', 'totalSteps (or epochs and stepsPerEpoch)']);
+    checkKeys(who, o, KEYS);
     let totalSteps: number;
     if (o.totalSteps !== undefined) {
       totalSteps = checkNumber(who, 'totalSteps', o.totalSteps, { min: 1, integer: true });

@@ -55,6 +55,10 @@ describe('LrScheduler', () => {
     const cases: [() => unknown, RegExp][] = [
       [() => new StepLR(opt, { stepSize: 0 }), /StepLR: stepSize must be >= 1, got 0/],
       [
+        () => new OneCycleLR(opt, undefined as never),
+        /OneCycleLR: needs an options object \{ maxLr, totalSteps \(or epochs and stepsPerEpoch\), \.\.\. \}, got undefined/,
+      ],
+      [
         () => new StepLR(opt, { stepSize: 2, gamma: Number.NaN }),
         /StepLR: gamma must be a finite number > 0, got NaN/,
       ],
