@@ -45,8 +45,10 @@ describeEachBackend('random erasing', () => {
 
   it("boxes respect the area and aspect ranges; 'random' fills with noise inside the box only", async () => {
     const r = new Rng(3);
-    for (let k = 0; k < 200; k++) {
-      const b = sampleEraseBox(r, 32, 32, [0.1, 0.2], [0.5, 2]);
+    const boxes = Array.from({ length: 200 }, () => sampleEraseBox(r, 32, 32, [0.1, 0.2], [0.5, 2]));
+    // null (no box found in 10 tries) is rare for these ranges: the checks below see most draws.
+    expect(boxes.filter((b) => b === null).length).toBeLessThan(20);
+    for (const b of boxes) {
       if (b === null) continue;
       expect(b.height).toBeLessThan(32);
       expect(b.top + b.height).toBeLessThanOrEqual(32);

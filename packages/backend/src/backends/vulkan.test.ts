@@ -71,7 +71,7 @@ describe('Vulkan drivers seen from Node', () => {
   });
 
   it.skipIf(!linux)(
-    'finds lavapipe through VK_DRIVER_FILES (files or folders), with absolute, relative and bare library paths',
+    'finds lavapipe through VK_DRIVER_FILES (files or folders), with absolute, relative and bare library paths (Linux only)',
     () => {
       const abs = fakeLavapipe(join(root, 'abs'), '22.3.6');
       expect(findLavapipe({ VK_DRIVER_FILES: abs })).toEqual([
@@ -114,21 +114,24 @@ describe('Vulkan drivers seen from Node', () => {
     expect(lavapipeOnlyAndTooOld([], [])).toBeUndefined();
   });
 
-  it.skipIf(!linux)('no adapter: the hint names the Mesa version found and the one Dawn needs', () => {
-    expect(noAdapterHint([old])).toBe(
-      "Dawn refuses Mesa 22.3.6's lavapipe (/lib/libvulkan_lvp.so): it needs Mesa >= 25; install " +
-        'mesa-vulkan-drivers >= 25 (Debian 12: `apt-get install -t bookworm-backports mesa-vulkan-drivers`)',
-    );
-    expect(noAdapterHint([])).toMatch(
-      /^no GPU driver; without a GPU, install Mesa's lavapipe: install mesa-vulkan-drivers >= 25/,
-    );
-    expect(noAdapterHint([fresh])).toMatch(
-      /^Mesa 25\.0\.7's lavapipe is installed .* but Dawn found no adapter/,
-    );
-    expect(noAdapterHint([{ ...old, version: undefined }])).toMatch(
-      /Mesa version is unknown; Dawn needs Mesa >= 25/,
-    );
-  });
+  it.skipIf(!linux)(
+    'no adapter: the hint names the Mesa version found and the one Dawn needs (Linux only)',
+    () => {
+      expect(noAdapterHint([old])).toBe(
+        "Dawn refuses Mesa 22.3.6's lavapipe (/lib/libvulkan_lvp.so): it needs Mesa >= 25; install " +
+          'mesa-vulkan-drivers >= 25 (Debian 12: `apt-get install -t bookworm-backports mesa-vulkan-drivers`)',
+      );
+      expect(noAdapterHint([])).toMatch(
+        /^no GPU driver; without a GPU, install Mesa's lavapipe: install mesa-vulkan-drivers >= 25/,
+      );
+      expect(noAdapterHint([fresh])).toMatch(
+        /^Mesa 25\.0\.7's lavapipe is installed .* but Dawn found no adapter/,
+      );
+      expect(noAdapterHint([{ ...old, version: undefined }])).toMatch(
+        /Mesa version is unknown; Dawn needs Mesa >= 25/,
+      );
+    },
+  );
 
   it('hides WAYLAND_DISPLAY from Dawn only while XDG_RUNTIME_DIR is unusable, and puts it back', async () => {
     const seen = async () => {
@@ -155,7 +158,7 @@ describe('Vulkan drivers seen from Node', () => {
 });
 
 // In this order: every probe before the last fails, so none leaves a navigator.gpu behind.
-describe.skipIf(!linux)('the WebGPU probe in Node', () => {
+describe.skipIf(!linux)('the WebGPU probe in Node (Linux only: lavapipe)', () => {
   const nav = () => (globalThis as { navigator?: { gpu?: unknown } }).navigator;
   afterEach(() => {
     vi.unstubAllEnvs();

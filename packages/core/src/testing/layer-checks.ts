@@ -49,8 +49,10 @@ export interface TestLayerSpec {
 /** One conformance check: a title and an async body that throws on failure. */
 export interface LayerCheck {
   title: (spec: TestLayerSpec) => string;
-  /** Backends it runs on (default all). */
+  /** Backends it runs on (default all); elsewhere `testLayer` registers it as skipped, with `skipReason`. */
   only?: (spec: TestLayerSpec, backend: string) => boolean;
+  /** Why the check does not run where `only` says no: shown in the skipped test's title. */
+  skipReason?: (spec: TestLayerSpec, backend: string) => string;
   run: (spec: TestLayerSpec, backend: string) => Promise<void>;
 }
 
@@ -163,6 +165,10 @@ export const gradientFlow: LayerCheck = {
 export const numericGradients: LayerCheck = {
   title: () => 'gradients match central differences',
   only: (spec, backend) => (spec.gradCheck ?? true) && backend === 'cpu',
+  skipReason: (spec, backend) =>
+    spec.gradCheck === false
+      ? 'the spec sets gradCheck: false'
+      : `run once, on cpu, not ${backend}: hundreds of forward passes; gradient flow is checked on every backend`,
   run: (spec) =>
     withLayer(spec, async (m, x) => {
       if (spec.stochastic) m.eval();

@@ -26,8 +26,9 @@ export type { TestLayerSpec } from './layer-checks';
 export function testLayer(spec: TestLayerSpec): void {
   describeEachBackend(spec.name, (backend) => {
     for (const check of layerChecks) {
-      if (check.only && !check.only(spec, backend)) continue;
-      it(check.title(spec), () => check.run(spec, backend));
+      const runs = check.only?.(spec, backend) ?? true;
+      const why = runs ? '' : ` (skipped: ${check.skipReason?.(spec, backend) ?? `not run on ${backend}`})`;
+      it.skipIf(!runs)(`${check.title(spec)}${why}`, () => check.run(spec, backend));
     }
   });
 }

@@ -61,73 +61,80 @@ async function run(
 }
 
 describeEachBackend('fused optimizer updates', (backend) => {
-  if (backend !== 'webgpu') {
-    it('this backend has no fused update kernel: fused and composed are the same ops', async () => {
-      expect([SgdUpdate, AdamUpdate, RmspropUpdate].map(hasKernel)).toEqual([false, false, false]);
-      const [name, options] = VARIANTS[4];
-      const fused = await run(name, options, true, 2, false);
-      expect(fused.values).toEqual((await run(name, options, false, 2, false)).values);
-    });
-    return;
-  }
+  describe.skipIf(backend === 'webgpu')(
+    `without fused update kernels${backend === 'webgpu' ? ' (skipped on webgpu: it has them)' : ''}`,
+    () => {
+      it('this backend has no fused update kernel: fused and composed are the same ops', async () => {
+        expect([SgdUpdate, AdamUpdate, RmspropUpdate].map(hasKernel)).toEqual([false, false, false]);
+        const [name, options] = VARIANTS[4];
+        const fused = await run(name, options, true, 2, false);
+        expect(fused.values).toEqual((await run(name, options, false, 2, false)).values);
+      });
+    },
+  );
 
-  it('has the fused kernels', () => {
-    expect([SgdUpdate, AdamUpdate, RmspropUpdate].map(hasKernel)).toEqual([true, true, true]);
-  });
+  describe.skipIf(backend !== 'webgpu')(
+    `with fused update kernels${backend === 'webgpu' ? '' : ` (webgpu only: skipped on ${backend}, which has none)`}`,
+    () => {
+      it('has the fused kernels', () => {
+        expect([SgdUpdate, AdamUpdate, RmspropUpdate].map(hasKernel)).toEqual([true, true, true]);
+      });
 
-  for (const [name, options] of VARIANTS) {
-    it(`${name} ${JSON.stringify(options)}: one GPU launch per parameter per step (composed: several), same values`, async () => {
-      const before = memory().numTensors;
-      const fused = await run(name, options, true, 3, true);
-      const composed = await run(name, options, false, 3, true);
-      expect(fused.launches).toEqual([3, 3, 3]); // the first step too: the state starts as uploaded zeros
-      // Composed: 2 (plain SGD) to 13 programs per parameter on the GPU (bench/RESULTS.md).
-      for (const [t, n] of composed.launches.entries()) expect(n, `step ${t + 1}`).toBeGreaterThan(3);
-      for (const [i, v] of fused.values.entries()) {
-        const c = composed.values[i];
-        const worst = Math.max(...v.map((x, j) => Math.abs(x - c[j]) / (1e-6 + Math.abs(c[j]))));
-        expect(worst, `p${i}`).toBeLessThan(1e-4);
+      for (const [name, options] of VARIANTS) {
+        it(`${name} ${JSON.stringify(options)}: one GPU launch per parameter per step (composed: several), same values`, async () => {
+          const before = memory().numTensors;
+          const fused = await run(name, options, true, 3, true);
+          const composed = await run(name, options, false, 3, true);
+          expect(fused.launches).toEqual([3, 3, 3]); // the first step too: the state starts as uploaded zeros
+          // Composed: 2 (plain SGD) to 13 programs per parameter on the GPU (bench/RESULTS.md).
+          for (const [t, n] of composed.launches.entries()) expect(n, `step ${t + 1}`).toBeGreaterThan(3);
+          for (const [i, v] of fused.values.entries()) {
+            const c = composed.values[i];
+            const worst = Math.max(...v.map((x, j) => Math.abs(x - c[j]) / (1e-6 + Math.abs(c[j]))));
+            expect(worst, `p${i}`).toBeLessThan(1e-4);
+          }
+          expect(memory().numTensors).toBe(before);
+        });
       }
-      expect(memory().numTensors).toBe(before);
-    });
-  }
 
-  describe('writing in place never changes another tensor', () => {
-    it('a clone of a parameter or of a state tensor keeps its values', async () => {
-      const w = owned([1, 2, 3, 4], [4]);
-      const opt = registry.create('Adam', [['w', w]], { lr: 0.1 });
-      const g = owned([1, -1, 1, -1], [4]);
-      opt.step({ w: g });
-      const wBefore = clone(w);
-      const mBefore = clone(opt.stateDict().state.w.expAvg as Tensor);
-      const wValues = Array.from(await wBefore.data());
-      const mValues = Array.from(await mBefore.data());
-      opt.step({ w: g });
-      expect(Array.from(await wBefore.data())).toEqual(wValues);
-      expect(Array.from(await mBefore.data())).toEqual(mValues);
-      expect(Array.from(await w.data())).not.toEqual(wValues);
-      dispose([w, g, wBefore, mBefore]);
-      opt.dispose();
-    });
+      describe('writing in place never changes another tensor', () => {
+        it('a clone of a parameter or of a state tensor keeps its values', async () => {
+          const w = owned([1, 2, 3, 4], [4]);
+          const opt = registry.create('Adam', [['w', w]], { lr: 0.1 });
+          const g = owned([1, -1, 1, -1], [4]);
+          opt.step({ w: g });
+          const wBefore = clone(w);
+          const mBefore = clone(opt.stateDict().state.w.expAvg as Tensor);
+          const wValues = Array.from(await wBefore.data());
+          const mValues = Array.from(await mBefore.data());
+          opt.step({ w: g });
+          expect(Array.from(await wBefore.data())).toEqual(wValues);
+          expect(Array.from(await mBefore.data())).toEqual(mValues);
+          expect(Array.from(await w.data())).not.toEqual(wValues);
+          dispose([w, g, wBefore, mBefore]);
+          opt.dispose();
+        });
 
-    it('a parameter read back before a step reads its new values after it', async () => {
-      const w = owned([1, 2, 3, 4], [4]);
-      const opt = registry.create('SGD', [['w', w]], { lr: 1 });
-      const g = owned([1, 1, 1, 1], [4]);
-      opt.step({ w: g }); // puts w on the GPU
-      expect(Array.from(await w.data())).toEqual([0, 1, 2, 3]); // now cached on the CPU by tfjs
-      opt.step({ w: g });
-      expect(Array.from(await w.data())).toEqual([-1, 0, 1, 2]);
-      dispose([w, g]);
-    });
+        it('a parameter read back before a step reads its new values after it', async () => {
+          const w = owned([1, 2, 3, 4], [4]);
+          const opt = registry.create('SGD', [['w', w]], { lr: 1 });
+          const g = owned([1, 1, 1, 1], [4]);
+          opt.step({ w: g }); // puts w on the GPU
+          expect(Array.from(await w.data())).toEqual([0, 1, 2, 3]); // now cached on the CPU by tfjs
+          opt.step({ w: g });
+          expect(Array.from(await w.data())).toEqual([-1, 0, 1, 2]);
+          dispose([w, g]);
+        });
 
-    it('a gradient that is the parameter itself is read, not overwritten while read', async () => {
-      const w = owned([1, 2, 3, 4], [4]);
-      const opt = registry.create('SGD', [['w', w]], { lr: 0.5, momentum: 0.9 });
-      opt.step({ w }); // w ← w − 0.5·w
-      expect(Array.from(await w.data())).toEqual([0.5, 1, 1.5, 2]);
-      opt.dispose();
-      w.dispose();
-    });
-  });
+        it('a gradient that is the parameter itself is read, not overwritten while read', async () => {
+          const w = owned([1, 2, 3, 4], [4]);
+          const opt = registry.create('SGD', [['w', w]], { lr: 0.5, momentum: 0.9 });
+          opt.step({ w }); // w ← w − 0.5·w
+          expect(Array.from(await w.data())).toEqual([0.5, 1, 1.5, 2]);
+          opt.dispose();
+          w.dispose();
+        });
+      });
+    },
+  );
 });
