@@ -51,17 +51,21 @@ describeEachBackend('loadStateDict memory', () => {
 });
 
 describeEachBackend('loadStateDict checks', () => {
-  const net = () =>
+  const net = (seed = 1) =>
     new Sequential(
-      new Linear({ inFeatures: 2, outFeatures: 2, rng: 1 }),
-      new Linear({ inFeatures: 2, outFeatures: 1, rng: 2 }),
+      new Linear({ inFeatures: 2, outFeatures: 2, rng: seed }),
+      new Linear({ inFeatures: 2, outFeatures: 1, rng: seed + 1 }),
     );
 
   it('a string tensor or a disposed tensor at a later key: named, and nothing is written', async () => {
     const m = net();
     const before = await values(m);
-    const other = net();
+    // Other values at every key, so a write before the bad key would show.
+    const other = net(5);
     const good = other.stateDict();
+    expect(Object.keys(good)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias']);
+    const theirs = await values(other);
+    for (const k of Object.keys(before)) expect(theirs[k], k).not.toEqual(before[k]);
     const gone = tensor1d([5]);
     gone.dispose();
     const words = tensor(['a']);
@@ -74,7 +78,17 @@ describeEachBackend('loadStateDict checks', () => {
     expect(() => m.loadStateDict({ ...good, '1.bias': [0.5] as unknown as Tensor })).toThrow(
       /1\.bias: not a Tensor \(got an array; make one with tensor\(values, shape\)\)/,
     );
+    const wide = tensor1d([1, 2]);
+    expect(() => m.loadStateDict({ ...good, '1.bias': wide })).toThrow(
+      /shape mismatches: 1\.bias: expected \[1\], got \[2\]; nothing was loaded/,
+    );
+    const { '1.bias': _, ...short } = good;
+    expect(() => m.loadStateDict(short)).toThrow(/missing keys: 1\.bias; nothing was loaded/);
     expect(await values(m)).toEqual(before);
+    // The good state itself loads.
+    m.loadStateDict(good);
+    expect(await values(m)).toEqual(theirs);
+    wide.dispose();
     dispose(words);
     other.dispose();
     m.dispose();

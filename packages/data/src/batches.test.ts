@@ -96,6 +96,17 @@ describe('batches', () => {
     expect(() => batches(toy(4), { batchSize: 0 }).next()).toThrow(/batchSize must be a positive integer/);
   });
 
+  it('a seed that is not an integer in [0, 2^32) is named with the option (1.5, -1 and 2^32 aliased others)', () => {
+    for (const seed of [1.5, -1, 2 ** 32]) {
+      expect(() => batches(toy(4), { batchSize: 2, shuffle: true, seed }).next()).toThrow(
+        `batches: seed must be an integer seed in [0, 2^32), got ${seed}`,
+      );
+    }
+    expect(() => batches(toy(4), { batchSize: 2, shuffle: true, rng: 'abc' as never }).next()).toThrow(
+      "batches: rng must be an Rng or an integer seed in [0, 2^32), got 'abc'",
+    );
+  });
+
   it('rejects a non-finite mean and a non-finite or non-positive std, naming the channel', () => {
     const run = (normalize: BatchOptions['normalize']) => () =>
       batches(toy(2, 2), { batchSize: 1, normalize }).next();

@@ -1,4 +1,4 @@
-import { type Rng, toRng } from '@convkit/backend';
+import { checkSeed, Rng, toRng } from '@convkit/backend';
 import { type Tensor1D, type Tensor4D, tensor1d, tensor4d } from '@tensorflow/tfjs-core';
 import type { Dataset } from './dataset';
 
@@ -65,7 +65,11 @@ export function* batches(dataset: Dataset, options: BatchOptions): Generator<Bat
     if (options.rng === undefined && options.seed === undefined) {
       throw new Error('batches: shuffle needs a seed or an rng (convkit has no hidden global random state)');
     }
-    order = toRng(options.rng ?? (options.seed as number)).permutation(dataset.count);
+    const rng =
+      options.rng !== undefined
+        ? toRng(options.rng, 'batches')
+        : new Rng(checkSeed('batches', 'seed', options.seed));
+    order = rng.permutation(dataset.count);
   }
   const total = batchCount(dataset, options);
   for (let b = 0; b < total; b++) {

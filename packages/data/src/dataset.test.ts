@@ -73,6 +73,14 @@ describe('split', () => {
     expect(() => split(toy(10), 11)).toThrow(/first must be a count in \[0, 10\]/);
   });
 
+  it('a seed that is not an integer in [0, 2^32) or an Rng is named', () => {
+    for (const seed of [1.5, -1, 2 ** 32, 'abc']) {
+      expect(() => split(toy(10), 4, { seed: seed as number })).toThrow(
+        `split: seed must be an integer seed in [0, 2^32), got ${seed === 'abc' ? "'abc'" : seed}`,
+      );
+    }
+  });
+
   it('with a seed, splits a permutation: disjoint, complete, reproducible', () => {
     const ds = toy(100);
     const [a, b] = split(ds, 80, { seed: 3 });

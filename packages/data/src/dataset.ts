@@ -1,4 +1,4 @@
-import { type Rng, toRng } from '@convkit/backend';
+import { checkSeed, isRng, Rng } from '@convkit/backend';
 
 /**
  * An in-memory image classification dataset: uint8 pixels in NHWC order plus uint8 labels.
@@ -126,7 +126,8 @@ export function split(dataset: Dataset, first: number, options: SplitOptions = {
     );
   }
   if (options.seed === undefined) return [slice(dataset, 0, n), slice(dataset, n)];
-  const order = toRng(options.seed).permutation(dataset.count);
+  const rng = isRng(options.seed) ? options.seed : new Rng(checkSeed('split', 'seed', options.seed));
+  const order = rng.permutation(dataset.count);
   return [subset(dataset, order.subarray(0, n)), subset(dataset, order.subarray(n))];
 }
 
