@@ -19,12 +19,28 @@ const o = parsed.options;
 const report = await initBackend({ backend: o.backend, strict: true });
 console.log(formatReport(report));
 const every = (n: number) => Math.max(1, Math.floor(n / 10));
+const started = performance.now();
+const progress = (what: string, total: number) => (s: { step: number; numTensors: number }) =>
+  process.stderr.write(
+    `bench:soak: ${what} ${s.step}/${total}: ${s.numTensors} tensors ` +
+      `(${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+  );
 
 process.stderr.write(`bench:soak: ${o.steps} training steps (${o.size}) on ${o.backend} ...\n`);
-const training = await soakTraining({ steps: o.steps, every: every(o.steps), size: o.size });
+const training = await soakTraining({
+  steps: o.steps,
+  every: every(o.steps),
+  size: o.size,
+  onSample: progress('step', o.steps),
+});
 console.log(['', ...sampleRows('step', training)].join('\n'));
 process.stderr.write(`bench:soak: ${o.loads} loadStateDict calls ...\n`);
-const loading = await soakLoadStateDict({ loads: o.loads, every: every(o.loads), size: o.size });
+const loading = await soakLoadStateDict({
+  loads: o.loads,
+  every: every(o.loads),
+  size: o.size,
+  onSample: progress('load', o.loads),
+});
 console.log(['', ...sampleRows('load', loading), ''].join('\n'));
 
 const verdict = soakVerdict(o, training, loading);

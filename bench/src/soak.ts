@@ -102,6 +102,8 @@ export interface SoakTrainingOptions {
   /** Sample the memory (and read the loss) every this many steps. */
   every: number;
   size: SoakSize;
+  /** Called with each sample as it is taken (progress). */
+  onSample?: (s: SoakSample) => void;
 }
 
 /**
@@ -110,7 +112,12 @@ export interface SoakTrainingOptions {
  * and weight decay (@convkit/trainer), the loss read back every `every` steps. Samples the memory after
  * step 1 and every `every` steps; everything it made is disposed at the end.
  */
-export async function soakTraining({ steps, every, size }: SoakTrainingOptions): Promise<SoakResult> {
+export async function soakTraining({
+  steps,
+  every,
+  size,
+  onSample,
+}: SoakTrainingOptions): Promise<SoakResult> {
   const started = performance.now();
   const model = soakModel(size);
   const opt = new SGD(model, { lr: 0.05, momentum: 0.9, weightDecay: 1e-4 });
@@ -131,7 +138,10 @@ export async function soakTraining({ steps, every, size }: SoakTrainingOptions):
         lastLoss = value;
       }
       loss.dispose();
-      if (step === 1 || step % every === 0) samples.push(sample(step));
+      if (step === 1 || step % every === 0) {
+        samples.push(sample(step));
+        onSample?.(samples[samples.length - 1] as SoakSample);
+      }
     }
   } finally {
     opt.dispose();
@@ -146,6 +156,8 @@ export interface SoakLoadOptions {
   loads: number;
   every: number;
   size: SoakSize;
+  /** Called with each sample as it is taken (progress). */
+  onSample?: (s: SoakSample) => void;
 }
 
 /**
@@ -153,7 +165,12 @@ export interface SoakLoadOptions {
  * and a state of fresh tensors, as a checkpoint loader makes them (disposed by their owner after the
  * load). Samples the memory after load 1 and every `every` loads.
  */
-export async function soakLoadStateDict({ loads, every, size }: SoakLoadOptions): Promise<SoakResult> {
+export async function soakLoadStateDict({
+  loads,
+  every,
+  size,
+  onSample,
+}: SoakLoadOptions): Promise<SoakResult> {
   const started = performance.now();
   const target = soakModel(size, 1);
   const source = soakModel(size, 2);
@@ -173,7 +190,10 @@ export async function soakLoadStateDict({ loads, every, size }: SoakLoadOptions)
         target.loadStateDict(fresh);
         dispose(Object.values(fresh));
       }
-      if (i === 1 || i % every === 0) samples.push(sample(i));
+      if (i === 1 || i % every === 0) {
+        samples.push(sample(i));
+        onSample?.(samples[samples.length - 1] as SoakSample);
+      }
     }
   } finally {
     target.dispose();
