@@ -51,4 +51,37 @@ export {
 export { LrScheduler, type ScheduleStateDict } from './schedule/scheduler';
 export { SequentialLR, type SequentialLROptions } from './schedule/sequential-lr';
 export { StepLR, type StepLROptions } from './schedule/step-lr';
+export {
+  type FineStageOptions,
+  type RandomSearchOptions,
+  randomSearch,
+  rankTrials,
+  type SearchResult,
+  type TrialRecord,
+} from './search/random-search';
+export {
+  errorMessage,
+  InProcessRunner,
+  runTrial,
+  type Trial,
+  type TrialContext,
+  type TrialOutcome,
+  type TrialResult,
+  type TrialRunner,
+  type TrialSpec,
+} from './search/runner';
+export {
+  checkSpace,
+  choice,
+  int,
+  logUniform,
+  type ParamSpec,
+  type Params,
+  type ParamValue,
+  type SearchSpace,
+  sampleParam,
+  sampleSpace,
+  shrinkSpace,
+  uniform,
+} from './search/space';
 export { joinTensors, type NumberRef, type SplitState, splitTensors, type TensorRef } from './state';
