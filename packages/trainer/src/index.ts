@@ -31,6 +31,16 @@ export {
 export { RMSprop, type RmspropGroupOptions, type RmspropOptions, type RmspropState } from './optim/rmsprop';
 export { SGD, type SgdGroupOptions, type SgdOptions, type SgdState } from './optim/sgd';
 export { Registry } from './registry';
+export {
+  mountCharts,
+  type ReportChart,
+  type ReportHistory,
+  type ReportInput,
+  type ReportLrFinder,
+  type ReportScores,
+  type ReportVerdict,
+  reportCharts,
+} from './report/charts';
 export { ChainedScheduler } from './schedule/chained-scheduler';
 export { CosineAnnealingLR, type CosineAnnealingLROptions } from './schedule/cosine-annealing-lr';
 export {
