@@ -1,5 +1,34 @@
+export { type AtomicWriteFs, writeFileAtomic } from './checkpoint/atomic-write';
+export {
+  CHECKPOINT_FORMAT,
+  Checkpoint,
+  type CheckpointData,
+  type CheckpointParts,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  restoreCheckpoint,
+} from './checkpoint/checkpoint';
+export { loadCheckpoint, saveCheckpoint } from './checkpoint/file';
+export { moduleRngs } from './checkpoint/module-rngs';
 export { type ClipGradNormOptions, type ClippedGrads, clipGradNorm, clipGradValue } from './clip';
 export { closestName, didYouMean } from './did-you-mean';
+export type { BatchEnd, Callback, FitState } from './fit/callbacks';
+export { EarlyStopping, type EarlyStoppingOptions } from './fit/early-stopping';
+export { type EvaluateOptions, type Evaluation, evaluate } from './fit/evaluate';
+export { type Augment, type FitOptions, fit, type Mix } from './fit/fit';
+export {
+  type EpochRecord,
+  type History,
+  type HistoryMeta,
+  monitored,
+  type StepRecord,
+  type StopReason,
+} from './fit/history';
+export type { LossFn } from './fit/loss';
+export type { MetricName, Scores } from './fit/metrics';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './fit/model-checkpoint';
+export { NonFiniteStepError } from './fit/non-finite';
+export { ProgressBar, type ProgressBarOptions, type ProgressStream } from './fit/progress-bar';
 export { type AdamMoments, type AdamUpdateConfig, adamUpdate } from './ops/adam-update';
 export { type RmspropBuffers, type RmspropUpdateConfig, rmspropUpdate } from './ops/rmsprop-update';
 export { type SgdUpdateConfig, sgdUpdate } from './ops/sgd-update';
