@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CIFAR10_STATS, FASHION_MNIST_STATS, MNIST_STATS } from '@convkit/augment';
+import { CIFAR10_STATS, channelStats, FASHION_MNIST_STATS, MNIST_STATS } from '@convkit/augment';
 import {
   type Dataset,
   loadCifar10,
@@ -46,8 +46,8 @@ export interface LoadedData {
   val: Dataset;
   /** What was loaded, for messages: 'fashion-mnist (train 60000, test 10000 as validation)'. */
   description: string;
-  /** Per-channel mean and std of the pixels in [0, 1] (null for an image folder: p/255 as it is). */
-  normalize: { mean: number[]; std: number[] } | null;
+  /** Per-channel mean and std of the pixels in [0, 1]: the data set's usual ones, an image folder's measured on its training part. */
+  normalize: { mean: number[]; std: number[] };
 }
 
 function limitTo(ds: Dataset, n: number | undefined, what: string): Dataset {
@@ -73,7 +73,7 @@ export async function loadDataByName(spec: DataSpec): Promise<LoadedData> {
   const name = spec.data;
   let train: Dataset;
   let val: Dataset;
-  let normalize: LoadedData['normalize'] = null;
+  let normalize: LoadedData['normalize'];
   let valName = 'test';
   const stats = (s: { mean: readonly number[]; std: readonly number[] }) => ({
     mean: [...s.mean],
@@ -117,6 +117,14 @@ export async function loadDataByName(spec: DataSpec): Promise<LoadedData> {
       [val, train] = split(all, nVal, { seed: spec.seed ?? 0 });
       valName = 'held-out';
     }
+    const { height, width, channels } = train;
+    const measured = await channelStats(
+      [{ data: train.images, shape: [train.count, height, width, channels] }],
+      {
+        scale: 1 / 255,
+      },
+    );
+    normalize = { mean: measured.mean, std: measured.std.map((s) => Math.max(s, 1e-3)) };
   } else {
     const hint = closestName(name, DATASET_NAMES);
     throw new Error(

@@ -11,6 +11,8 @@ export interface PoolTask {
   module: string;
   /** The trial function's export name. */
   exportName: string;
+  /** When set, the export is a factory: `trial = module[exportName](trialOptions)`, once per worker. */
+  trialOptions?: unknown;
   backend: Omit<InitBackendOptions, 'warn' | 'registry'>;
   spec: TrialSpec;
 }
@@ -21,14 +23,19 @@ export type PoolReply = { outcome: TrialOutcome; backend: string } | { fatal: st
 let started: Promise<string> | undefined;
 const trials = new Map<string, Promise<Trial>>();
 
-async function loadTrial(module: string, exportName: string): Promise<Trial> {
+async function loadTrial(module: string, exportName: string, trialOptions: unknown): Promise<Trial> {
   const mod = (await import(module)) as Record<string, unknown>;
-  const trial = mod[exportName];
-  if (typeof trial !== 'function') {
+  const exported = mod[exportName];
+  if (typeof exported !== 'function') {
     const found = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
     throw new Error(
       `${module} has no function export '${exportName}' (functions exported: ${found.join(', ') || 'none'})`,
     );
+  }
+  if (trialOptions === undefined) return exported as Trial;
+  const trial = (exported as (options: unknown) => unknown)(trialOptions);
+  if (typeof trial !== 'function') {
+    throw new Error(`${module}: ${exportName}(trialOptions) did not return a trial function`);
   }
   return trial as Trial;
 }
@@ -42,8 +49,8 @@ export default async function runPoolTask(task: PoolTask): Promise<PoolReply> {
       (r) => formatReport(r).split('\n')[0] ?? '',
     );
     backend = await started;
-    const key = `${task.module}#${task.exportName}`;
-    if (!trials.has(key)) trials.set(key, loadTrial(task.module, task.exportName));
+    const key = `${task.module}#${task.exportName}#${JSON.stringify(task.trialOptions)}`;
+    if (!trials.has(key)) trials.set(key, loadTrial(task.module, task.exportName, task.trialOptions));
     trial = await (trials.get(key) as Promise<Trial>);
   } catch (err) {
     return { fatal: `worker ${threadId}: ${errorMessage(err)}` };

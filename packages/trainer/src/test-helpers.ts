@@ -1,11 +1,13 @@
 // Test helpers: PyTorch golden cases (fixtures/golden.json). Imports vitest: use from test files only.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Rng } from '@convkit/backend';
 import { Conv2d, Flatten, Linear, type Module, ReLU, Sequential } from '@convkit/core';
 import { createDataset, type Dataset } from '@convkit/data';
 import { BatchNorm2d } from '@convkit/norms';
 import { Dropout } from '@convkit/regularization';
 import { tensor, type Variable, variable } from '@tensorflow/tfjs-core';
+import { encode as encodePng } from 'fast-png';
 
 type Floats = number[];
 
@@ -119,4 +121,23 @@ export function toyModel(seed = 0, options: { classes?: number; dropout?: number
 /** Every parameter and buffer's values, by name (to compare two models bit for bit). */
 export function weightsOf(model: Module): Record<string, number[]> {
   return Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, Array.from(t.dataSync())]));
+}
+
+/**
+ * Writes `sets` (e.g. `{ train, val }`) as PNG image folders under `dir` (`dir/train/class0/0.png`, …):
+ * torchvision's ImageFolder layout, for tests of loading data by path.
+ */
+export function writeImageFolder(dir: string, sets: Record<string, Dataset>): void {
+  for (const [split, ds] of Object.entries(sets)) {
+    const size = ds.height * ds.width * ds.channels;
+    for (let i = 0; i < ds.count; i++) {
+      const folder = join(dir, split, ds.classes[ds.labels[i] as number] as string);
+      mkdirSync(folder, { recursive: true });
+      const data = ds.images.slice(i * size, (i + 1) * size);
+      writeFileSync(
+        join(folder, `${i}.png`),
+        encodePng({ width: ds.width, height: ds.height, data, channels: ds.channels, depth: 8 }),
+      );
+    }
+  }
 }

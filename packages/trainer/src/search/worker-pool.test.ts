@@ -1,8 +1,11 @@
-import { existsSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { initBackend } from '@convkit/backend';
 import { testBackends } from '@convkit/backend/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { toyDataset, writeImageFolder } from '../test-helpers';
+import { fitTrial } from './fit-trial';
 import { randomSearch } from './random-search';
 import { InProcessRunner, type Trial, type TrialOutcome, type TrialSpec } from './runner';
 import { logUniform } from './space';
@@ -95,6 +98,32 @@ describe.skipIf(!built && process.env.CI === undefined)(
       },
     );
 
+    it("runs fitTrial, the default module's trial, with trialOptions sent to each worker", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'convkit-pool-'));
+      try {
+        writeImageFolder(dir, { train: toyDataset(32, 0), val: toyDataset(16, 1) });
+        const trialOptions = {
+          model: 'mnist_cnn',
+          data: { data: dir, imageSize: 28, channels: 1 },
+          batchSize: 16,
+          maxSteps: 2,
+          history: 'none',
+        } as const;
+        // wasm where it is tested (much faster than cpu's plain JavaScript convolutions); 1 or 2 threads give the same numbers.
+        const backend = testBackends().includes('wasm') ? 'wasm' : 'cpu';
+        const runner = new WorkerPoolRunner({ workers: 2, backend: { backend, strict: true }, trialOptions });
+        runners.push(runner);
+        const specs = [spec(0, { lr: 1e-2 }), spec(1, { lr: 1e-3, optimizer: 'SGD', momentum: 0.9 })];
+        const pooled = await collect(runner.run(specs));
+        await initBackend({ backend, strict: true });
+        const here = await collect(new InProcessRunner(fitTrial(trialOptions)).run(specs));
+        expect(pooled.map((o) => o.error)).toEqual([undefined, undefined]);
+        expect(pooled.map((o) => o.result?.valLoss)).toEqual(here.map((o) => o.result?.valLoss));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('drops the trials not yet run when aborted', async () => {
       const runner = pool({ workers: 1, backend: { backend: 'cpu' } });
       const controller = new AbortController();
@@ -115,6 +144,12 @@ describe('WorkerPoolRunner options', () => {
   it('refuses a worker count that is not a positive integer', () => {
     expect(() => new WorkerPoolRunner({ module: fixture, workers: 0 })).toThrow(
       'WorkerPoolRunner: workers must be an integer ≥ 1, got 0',
+    );
+  });
+
+  it('needs trialOptions for the default trial (fitTrial)', () => {
+    expect(() => new WorkerPoolRunner({ workers: 1 })).toThrow(
+      'the default trial is fitTrial, which needs trialOptions',
     );
   });
 

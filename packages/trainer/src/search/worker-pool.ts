@@ -18,6 +18,12 @@ export interface WorkerPoolOptions {
   module?: string | URL;
   /** The trial function's export name. Default `'fitTrial'` (with the default module), else `'default'`. */
   exportName?: string;
+  /**
+   * JSON sent to each worker; when given, the export is a factory called once per worker with it,
+   * `trial = module[exportName](trialOptions)` — as `fitTrial({ model, data, … })`. The default
+   * module needs it: `fitTrial`'s options.
+   */
+  trialOptions?: unknown;
   /** Worker threads, each running one trial at a time. Default: the cores (`os.availableParallelism()`). */
   workers?: number;
   /**
@@ -81,12 +87,18 @@ export class WorkerPoolRunner implements TrialRunner {
   readonly module: string;
   readonly exportName: string;
   readonly backend: Omit<InitBackendOptions, 'warn' | 'registry'>;
+  readonly trialOptions: unknown;
   /** Each worker's backend, as `formatReport`'s first line, by worker ('worker 3' → 'backend: wasm (SIMD on, 1 thread)'). */
   readonly backends = new Map<string, string>();
   private pool: Tinypool | undefined;
   private readonly isolate: boolean;
 
   constructor(options: WorkerPoolOptions = {}) {
+    if (options.module === undefined && options.trialOptions === undefined) {
+      throw new Error(
+        'WorkerPoolRunner: the default trial is fitTrial, which needs trialOptions ({ model, data, … }); or pass your own module',
+      );
+    }
     const cores = os.availableParallelism();
     const workers = options.workers ?? cores;
     if (!Number.isInteger(workers) || workers < 1) {
@@ -97,6 +109,7 @@ export class WorkerPoolRunner implements TrialRunner {
     this.exportName = options.exportName ?? (options.module === undefined ? 'fitTrial' : 'default');
     this.backend = { wasmThreads: Math.max(1, Math.floor(cores / workers)), ...options.backend };
     this.isolate = options.isolate ?? false;
+    this.trialOptions = options.trialOptions;
   }
 
   private start(): Tinypool {
@@ -124,6 +137,7 @@ export class WorkerPoolRunner implements TrialRunner {
         exportName: this.exportName,
         backend: this.backend,
         spec,
+        ...(this.trialOptions === undefined ? {} : { trialOptions: this.trialOptions }),
       };
       (pool.run(task, { signal: options.signal }) as Promise<PoolReply>)
         .then((reply) => {
