@@ -18,7 +18,6 @@ export interface ReportHistory {
     optimizer?: string;
     schedule?: string | null;
     stepsPerEpoch?: number;
-    [k: string]: unknown;
   };
   epochs?: { epoch: number; lr?: number[]; train?: ReportScores; val?: ReportScores }[];
   steps?: { step: number; epoch?: number; loss: number | null; lr?: number[] }[];
@@ -27,7 +26,8 @@ export interface ReportHistory {
     classes: string[];
     perClassAccuracy?: (number | null)[];
   } | null;
-  [k: string]: unknown;
+  best?: { monitor: string; value: number; epoch: number } | null;
+  stopReason?: string | null;
 }
 
 /** An LR range test's curve: the learning rates tried and the (smoothed) loss at each, and the suggestion. */
@@ -35,7 +35,6 @@ export interface ReportLrFinder {
   lrs: number[];
   losses: (number | null)[];
   suggestedLr?: number | null;
-  [k: string]: unknown;
 }
 
 /** A recipe step's outcome, as the report lists it: the step, whether it passed, and what it said. */
