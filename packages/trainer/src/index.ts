@@ -59,6 +59,15 @@ export {
 } from './optim/registry';
 export { RMSprop, type RmspropGroupOptions, type RmspropOptions, type RmspropState } from './optim/rmsprop';
 export { SGD, type SgdGroupOptions, type SgdOptions, type SgdState } from './optim/sgd';
+export {
+  checkInitialLoss,
+  type InitialLossOptions,
+  type InitialLossVerdict,
+} from './recipe/check-initial-loss';
+export { type DiagnoseOptions, type DiagnoseVerdict, diagnose, type Finding } from './recipe/diagnose';
+export { findLearningRate, type LrFinderOptions, type LrFinderVerdict } from './recipe/find-learning-rate';
+export { type OverfitOptions, type OverfitVerdict, overfitSmallSample } from './recipe/overfit-small-sample';
+export type { Verdict } from './recipe/verdict';
 export { Registry } from './registry';
 export {
   mountCharts,

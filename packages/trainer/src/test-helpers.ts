@@ -119,8 +119,10 @@ export function toyModel(seed = 0, options: { classes?: number; dropout?: number
 }
 
 /** Every parameter and buffer's values, by name (to compare two models bit for bit). */
-export function weightsOf(model: Module): Record<string, number[]> {
-  return Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, Array.from(t.dataSync())]));
+export async function weightsOf(model: Module): Promise<Record<string, number[]>> {
+  const entries = Object.entries(model.stateDict());
+  const values = await Promise.all(entries.map(([, t]) => t.data()));
+  return Object.fromEntries(entries.map(([k], i) => [k, Array.from(values[i])]));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Rng, type RngState } from '@convkit/backend';
 import type { Module } from '@convkit/core';
 import { parseSafetensors, type SafetensorsFile, saveSafetensors } from '@convkit/models';
-import { clone, dispose, type Tensor } from '@tensorflow/tfjs-core';
+import { clone, dispose, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type { Optimizer, OptimizerStateDict } from '../optim/optimizer';
 import type { LrScheduler, ScheduleStateDict } from '../schedule/scheduler';
 import { joinTensors, splitTensors, type TensorRef } from '../state';
@@ -225,9 +225,11 @@ export function restoreCheckpoint(checkpoint: Checkpoint, parts: Omit<Checkpoint
     }
     const modelTensors = file.tensors(Object.values(saved).map((r) => r.$tensor));
     made.push(...Object.values(modelTensors));
-    model.loadStateDict(
-      Object.fromEntries(Object.entries(saved).map(([k, r]) => [k, modelTensors[r.$tensor]])),
-    );
+    const state = Object.fromEntries(Object.entries(saved).map(([k, r]) => [k, modelTensors[r.$tensor]]));
+    // In a tidy: the copies a loadStateDict may make on the way (a cast, a reshape) are freed.
+    tidy(() => {
+      model.loadStateDict(state);
+    });
   } catch (err) {
     for (const u of undo.reverse()) u();
     throw err;

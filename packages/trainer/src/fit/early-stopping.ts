@@ -1,5 +1,5 @@
 import { checkNumber } from '@convkit/backend';
-import { clone, dispose, type Tensor } from '@tensorflow/tfjs-core';
+import { clone, dispose, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type { Callback, FitState } from './callbacks';
 import { checkMonitor, type EpochRecord, monitored, resolveMode } from './history';
 
@@ -80,7 +80,10 @@ export class EarlyStopping implements Callback {
 
   onFitEnd(fit: FitState): void {
     if (this.weights && this.bestEpoch !== fit.history.epochs.at(-1)?.epoch) {
-      fit.model.loadStateDict(this.weights);
+      const weights = this.weights;
+      tidy(() => {
+        fit.model.loadStateDict(weights); // in a tidy: a load's intermediate copies are freed
+      });
     }
     this.release();
   }

@@ -188,10 +188,10 @@ describe('fit [cpu]', () => {
   it('clips gradients by value and by norm: SGD with lr 1 moves each weight by at most the clip', async () => {
     for (const clip of [{ clipGradValue: 1e-3 }, { clipGradNorm: 1e-3 }]) {
       const model = toyModel(5, { dropout: 0 });
-      const before = weightsOf(model);
+      const before = await weightsOf(model);
       const opt = new SGD(model, { lr: 1 });
       await fit(model, train, { epochs: 1, batchSize: 64, optimizer: opt, quiet: true, ...clip });
-      const after = weightsOf(model);
+      const after = await weightsOf(model);
       let sq = 0;
       let largest = 0;
       for (const [name, values] of Object.entries(after)) {
@@ -220,8 +220,8 @@ describe('fit [cpu]', () => {
     let calls = 0;
     let atStep2: Record<string, number[]> = {};
     const snap: Callback = {
-      onBatchEnd: (f, b) => {
-        if (b.step === 2) atStep2 = weightsOf(f.model);
+      onBatchEnd: async (f, b) => {
+        if (b.step === 2) atStep2 = await weightsOf(f.model);
       },
     };
     const before = memory().numTensors;
@@ -241,7 +241,7 @@ describe('fit [cpu]', () => {
       /fit: step 3 \(epoch 1\): the loss is NaN and .* the first of parameter '0\.weight'/,
     );
     // Weights, BatchNorm running statistics and numBatchesTracked: exactly as after step 2.
-    expect(weightsOf(model)).toEqual(atStep2);
+    expect(await weightsOf(model)).toEqual(atStep2);
     expect(memory().numTensors).toBe(before);
 
     calls = 0;
@@ -255,7 +255,11 @@ describe('fit [cpu]', () => {
     expect(h.epochs[0].skipped).toBe(1);
     expect(h.steps[2].loss).toBeNaN();
     expect(Number.isFinite(h.epochs[0].train.loss)).toBe(true);
-    expect(Object.values(weightsOf(model)).flat().every(Number.isFinite)).toBe(true);
+    expect(
+      Object.values(await weightsOf(model))
+        .flat()
+        .every(Number.isFinite),
+    ).toBe(true);
     expect(memory().numTensors).toBe(before);
     model.dispose();
   });
