@@ -84,12 +84,18 @@ describe('reportCharts', () => {
 
   it('draws the LR finder on a log axis with the suggestion on the curve', () => {
     const lrs = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
+    const smoothed = [2.3, 2.25, 1.8, 1.85, null];
     const [chart] = reportCharts({
-      lrFinder: { lrs, losses: [2.3, 2.2, 1.5, 1.9, null], suggestedLr: 9e-4 },
+      lrFinder: { curve: { lr: lrs, loss: [2.3, 2.2, 1.5, 1.9, null], smoothed }, suggestedLr: 9e-4 },
     });
     expect(xType(chart)).toBe('logarithmic');
-    expect(set(chart, 1).data).toEqual([{ x: 9e-4, y: 1.5 }]);
-    expect(set(chart, 1).label).toBe('suggested lr 0.00090');
+    expect(labels(chart as ReportChart)).toEqual([
+      'loss (per step)',
+      'loss (smoothed)',
+      'suggested lr 0.00090',
+    ]);
+    expect(set(chart, 1).data[4]).toEqual({ x: 0.1, y: null });
+    expect(set(chart, 2).data).toEqual([{ x: 9e-4, y: 1.8 }]); // on the smoothed curve, at the nearest rate
   });
 
   it('draws each searched hyperparameter against validation accuracy, log axes for log scales', async () => {
@@ -116,6 +122,14 @@ describe('reportCharts', () => {
       },
     ]);
     expect(set(charts[2], 0).data.every((p) => p.x === 'SGD' || p.x === 'Adam')).toBe(true);
+  });
+
+  it('draws parameter groups that share their rate (decay and no-decay groups) as one schedule line', () => {
+    const steps = [1, 2, 3].map((step) => ({ step, loss: 1, lr: [0.1 / step, 0.1 / step] }));
+    const [chart] = reportCharts({ history: { steps } });
+    expect(chart?.id).toBe('lr-schedule');
+    expect(labels(chart as ReportChart)).toEqual(['learning rate']);
+    expect(set(chart, 0).data.map((p) => p.y)).toEqual([0.1, 0.05, 0.1 / 3]);
   });
 
   it('draws nothing from an empty input', () => {
@@ -145,7 +159,7 @@ describe('mountCharts', () => {
     const root = element();
     const charts = reportCharts({
       history,
-      lrFinder: { lrs: [1e-4, 1e-3], losses: [2, 1], suggestedLr: 1e-3 },
+      lrFinder: { curve: { lr: [1e-4, 1e-3], loss: [2, 1] }, suggestedLr: 1e-3 },
     });
     expect(mount(FakeChart, charts, root as unknown as HTMLElement)).toHaveLength(charts.length);
     expect((root.children as unknown[]).length).toBe(charts.length);

@@ -30,10 +30,12 @@ export interface ReportHistory {
   stopReason?: string | null;
 }
 
-/** An LR range test's curve: the learning rates tried and the (smoothed) loss at each, and the suggestion. */
+/**
+ * An LR range test: the learning rates tried and the loss at each (raw, and smoothed when there is
+ * one), and the suggestion — `findLearningRate`'s verdict fits as it is.
+ */
 export interface ReportLrFinder {
-  lrs: number[];
-  losses: (number | null)[];
+  curve: { lr: number[]; loss: (number | null)[]; smoothed?: (number | null)[] };
   suggestedLr?: number | null;
 }
 
@@ -52,6 +54,8 @@ export interface ReportInput {
   search?: SearchResult;
   /** The recipe's verdicts (initial loss, overfitting a small sample, LR finder, search), in order. */
   verdicts?: ReportVerdict[];
+  /** A line under the training summary saying which run the history is (e.g. 'the best search trial, 3'). */
+  historyNote?: string;
 }
 
 /**
@@ -206,7 +210,11 @@ function historyCharts(h: ReportHistory): ReportChart[] {
     steps.length > 0
       ? steps.map((s) => ({ x: s.step, lr: s.lr ?? [] }))
       : epochs.map((e) => ({ x: e.epoch, lr: e.lr ?? [] }));
-  const groups = Math.max(0, ...lrPoints.map((p) => p.lr.length));
+  // Groups that always share one rate (decay / no-decay groups) are drawn as one line.
+  const same = lrPoints.every((p) => p.lr.every((v) => v === p.lr[0]));
+  const groups = same
+    ? Math.min(1, Math.max(0, ...lrPoints.map((p) => p.lr.length)))
+    : Math.max(0, ...lrPoints.map((p) => p.lr.length));
   if (groups > 0) {
     const sets = Array.from({ length: groups }, (_, g) =>
       line(
@@ -279,25 +287,36 @@ function confusionChart(matrix: number[][], classes: string[]): ReportChart {
 }
 
 function lrFinderChart(f: ReportLrFinder): ReportChart {
+  const { lr, loss, smoothed } = f.curve;
   const datasets: Record<string, unknown>[] = [
     line(
-      'loss',
-      TRAIN,
-      f.lrs.map((lr, i) => ({ x: lr, y: finite(f.losses[i]) })),
-      { pointRadius: 0 },
+      smoothed ? 'loss (per step)' : 'loss',
+      smoothed ? '#aec7e8' : TRAIN,
+      lr.map((x, i) => ({ x, y: finite(loss[i]) })),
+      { pointRadius: 0, borderWidth: smoothed ? 1 : 2 },
     ),
   ];
+  if (smoothed) {
+    datasets.push(
+      line(
+        'loss (smoothed)',
+        TRAIN,
+        lr.map((x, i) => ({ x, y: finite(smoothed[i]) })),
+        { pointRadius: 0 },
+      ),
+    );
+  }
   const suggested = finite(f.suggestedLr);
-  if (suggested !== null) {
-    // The suggestion sits on the curve at the nearest rate tried.
+  if (suggested !== null && lr.length > 0) {
+    // The suggestion sits on the (smoothed) curve at the nearest rate tried.
     let k = 0;
-    f.lrs.forEach((lr, i) => {
-      if (Math.abs(Math.log(lr / suggested)) < Math.abs(Math.log((f.lrs[k] as number) / suggested))) k = i;
+    lr.forEach((x, i) => {
+      if (Math.abs(Math.log(x / suggested)) < Math.abs(Math.log((lr[k] as number) / suggested))) k = i;
     });
     datasets.push({
       label: `suggested lr ${suggested.toPrecision(2)}`,
       type: 'scatter',
-      data: [{ x: suggested, y: finite(f.losses[k]) }],
+      data: [{ x: suggested, y: finite((smoothed ?? loss)[k]) }],
       backgroundColor: '#d62728',
       borderColor: '#d62728',
       pointRadius: 6,

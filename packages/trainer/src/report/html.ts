@@ -86,7 +86,11 @@ function summary(input: ReportInput): string {
     const best = h.best as { monitor?: string; value?: number; epoch?: number } | null | undefined;
     if (best) rows.push([`best ${best.monitor}`, `${fmt(best.value)} (epoch ${best.epoch})`]);
     if (typeof h.stopReason === 'string') rows.push(['stopped', h.stopReason]);
-    if (rows.length > 0) parts.push('<h2>Training</h2>', table(['', ''], rows));
+    if (rows.length > 0) {
+      parts.push('<h2>Training</h2>');
+      if (input.historyNote) parts.push(`<p>${escapeHtml(input.historyNote)}</p>`);
+      parts.push(table(['', ''], rows));
+    }
   }
   if (input.lrFinder && typeof input.lrFinder.suggestedLr === 'number') {
     parts.push(
