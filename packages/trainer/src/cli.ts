@@ -1,7 +1,7 @@
 #!/usr/bin/env node
+import { trainingActions } from './cli/actions';
 // The `convkit` command (the package's bin): see src/cli/main.ts, and `convkit --help`.
 import { main } from './cli/main';
-import { trainingActions } from './cli/train-commands';
 
 main(process.argv.slice(2), undefined, trainingActions).then((code) => {
   process.exitCode = code;

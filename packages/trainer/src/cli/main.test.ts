@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,6 +65,14 @@ describe('convkit command line', () => {
       [['search', '-p', 'lr=log:1e-4:1', '-p', 'lr=log:1e-3:1'], /'lr' is given twice/],
       [['train', '--limit'], /option '--limit <n>' argument missing/],
       [['report'], /missing required argument 'files'/],
+      [['report', 'a.json', '--ouput', 'r.html'], /unknown option '--ouput'[\s\S]*Did you mean --out\?/],
+      [['recipe', '--overfit-samples', '0'], /option '--overfit-samples <n>' argument '0' is invalid/],
+      [
+        ['recipe', '--finder-steps', '3'],
+        /option '--finder-steps <n>' argument '3' is invalid. must be an integer ≥ 5/,
+      ],
+      [['recipe', '--fine-trials', '-1'], /option '--fine-trials <n>' argument '-1' is invalid/],
+      [['recipe', '-p', 'lr=log:1:1e-3'], /'lr=log:1:1e-3'/],
     ];
     for (const [argv, message] of cases) {
       const r = await cli(argv, actions);
@@ -158,3 +167,23 @@ describe('convkit command line', () => {
     expect(twice.err).toContain("two files give the report's history");
   });
 });
+
+const bin = new URL('../../dist/cli.js', import.meta.url);
+describe.skipIf(!existsSync(bin) && process.env.CI === undefined)(
+  'the convkit bin (needs the build: pnpm build)',
+  () => {
+    it('exits 0 with --help and 2 with a bad flag, as a process', () => {
+      const help = spawnSync(process.execPath, [bin.pathname, 'train', '--help'], { encoding: 'utf8' });
+      expect(help.status).toBe(0);
+      expect(help.stdout).toContain('Usage: convkit train [options]');
+      const bad = spawnSync(process.execPath, [bin.pathname, 'search', '--trials', 'many'], {
+        encoding: 'utf8',
+      });
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain(
+        "error: option '--trials <n>' argument 'many' is invalid. must be an integer ≥ 1.",
+      );
+      expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    });
+  },
+);

@@ -5,6 +5,7 @@ import { type Io, processIo } from './io';
 import {
   collectParam,
   fraction,
+  intAtLeast,
   nonNegativeInt,
   nonNegativeNumber,
   positiveInt,
@@ -122,7 +123,12 @@ export function createProgram(io: Io, actions: Actions = {}): Command {
     )
       .option('--overfit-samples <n>', 'step 2: samples to overfit', positiveInt, 32)
       .option('--overfit-steps <n>', 'step 2: at most this many steps', positiveInt, 200)
-      .option('--finder-steps <n>', 'step 3: steps of the learning-rate sweep', positiveInt, 100)
+      .option('--finder-steps <n>', 'step 3: steps of the learning-rate sweep (≥ 5)', intAtLeast(5), 100)
+      .option(
+        '-p, --param <spec>',
+        "step 4: a searched hyperparameter's range, repeatable, as in convkit search (default: lr within a decade of step 3's suggestion, weightDecay=log:1e-6:1e-2)",
+        collectParam,
+      )
       .option('--trials <n>', 'step 4: coarse trials', positiveInt, 6)
       .option('--fine-trials <n>', 'step 4: fine trials (0: none)', nonNegativeInt, 3)
       .option(

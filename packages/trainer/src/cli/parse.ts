@@ -15,6 +15,17 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** An integer ≥ `min` (a parser for commander). */
+export function intAtLeast(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min) {
+      throw new InvalidArgumentError(`must be an integer ≥ ${min}.`);
+    }
+    return n;
+  };
+}
+
 export function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n))

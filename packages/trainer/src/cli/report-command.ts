@@ -1,8 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import type { ReportInput } from '../report/charts';
 import { writeReport } from '../report/html';
+import type { SearchResult } from '../search/random-search';
 import type { Io } from './io';
 import { UsageError } from './parse';
+
+/**
+ * The report's history for a recipe or search: the run of the best trial (its per-epoch curves and
+ * last confusion matrix), with a note saying so; nothing when no trial kept its history.
+ */
+export function bestTrialHistory(search: SearchResult): Pick<ReportInput, 'history' | 'historyNote'> {
+  const best = search.best === null ? undefined : search.trials[search.best];
+  if (best?.history === undefined || best.history === null) return {};
+  return {
+    history: best.history as ReportInput['history'],
+    historyNote: `The run of the best search trial (${best.id}, ${best.stage}).`,
+  };
+}
 
 /** What a JSON file is, from its content: a history, search results, an LR finder's curve, or a recipe record. */
 export function classifyJson(value: unknown, file: string): Partial<ReportInput> {
@@ -17,13 +31,17 @@ export function classifyJson(value: unknown, file: string): Partial<ReportInput>
     for (const key of ['verdicts', 'lrFinder', 'search', 'history'] as const) {
       if (v[key] !== undefined && v[key] !== null) (out as Record<string, unknown>)[key] = v[key];
     }
+    // As `convkit recipe` wrote it: the curves are the best search trial's run.
+    if (out.history === undefined && out.search) Object.assign(out, bestTrialHistory(out.search));
     return out;
   }
   if (Array.isArray(v.epochs) && typeof v.meta === 'object') return { history: v as ReportInput['history'] };
-  if (Array.isArray(v.lrs) && Array.isArray(v.losses))
+  const curve = v.curve as Record<string, unknown> | undefined;
+  if (Array.isArray(curve?.lr) && Array.isArray(curve?.loss)) {
     return { lrFinder: v as unknown as ReportInput['lrFinder'] };
+  }
   throw new UsageError(
-    `${file}: not a history (meta, epochs), search results (kind 'convkit-search'), LR finder (lrs, losses) or recipe record`,
+    `${file}: not a history (meta, epochs), search results (kind 'convkit-search'), LR finder (curve: lr, loss) or recipe record`,
   );
 }
 

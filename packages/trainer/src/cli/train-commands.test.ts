@@ -6,9 +6,9 @@ import { testBackends } from '@convkit/backend/testing';
 import { memory } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toyDataset, writeImageFolder } from '../test-helpers';
+import { trainingActions } from './actions';
 import type { Io } from './io';
 import { main } from './main';
-import { trainingActions } from './train-commands';
 
 const dir = mkdtempSync(join(tmpdir(), 'convkit-cli-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,6 +84,62 @@ describe('convkit train / search (tiny jobs)', () => {
     expect(result).toMatchObject({ kind: 'convkit-search', seed: 0 });
     expect(result.trials.map((t: { stage: string }) => t.stage)).toEqual(['coarse', 'coarse', 'fine']);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
+  });
+
+  it('recipe: prints the verdict of each of the 4 steps, writes recipe.json and report.html', async () => {
+    const out = join(dir, 'recipe');
+    const r = await cli([
+      'recipe',
+      ...tiny,
+      '--overfit-samples',
+      '8',
+      '--overfit-steps',
+      '5',
+      '--finder-steps',
+      '8',
+      '--trials',
+      '2',
+      '--fine-trials',
+      '0',
+      '--max-steps',
+      '1',
+      '-o',
+      out,
+    ]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    for (const [i, name] of [
+      'check the initial loss',
+      'overfit a small sample',
+      'find a learning rate',
+      'coarse-to-fine random search',
+    ].entries()) {
+      expect(r.out).toMatch(new RegExp(`^step ${i + 1}/4 ${name}: (ok|PROBLEM)\\n  \\w+: `, 'm'));
+    }
+    expect(r.out).toMatch(/^ {2}checkInitialLoss: the loss before training is [\d.]+/m);
+    const record = JSON.parse(readFileSync(join(out, 'recipe.json'), 'utf8'));
+    expect(record).toMatchObject({ kind: 'convkit-recipe', version: 1, model: 'mnist_cnn' });
+    expect(record.verdicts.map((v: { step: string }) => v.step)).toEqual([
+      '1. check the initial loss',
+      '2. overfit a small sample',
+      '3. find a learning rate',
+      '4. coarse-to-fine random search',
+    ]);
+    expect(record.lrFinder.curve.lr.length).toBeGreaterThan(0);
+    expect(record.search.trials).toHaveLength(2);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('1. check the initial loss');
+    expect(html).toContain('"id":"lr-finder"');
+    expect(html).toContain('The run of the best search trial');
+    expect(html).toContain('"id":"loss"'); // the best trial's curves
+    // convkit report on recipe.json gives the same page's charts and verdicts.
+    const again = join(out, 'again.html');
+    const r2 = await cli(['report', join(out, 'recipe.json'), '-o', again]);
+    expect(r2).toMatchObject({ code: 0, out: `report: ${again}` });
+    const page = readFileSync(again, 'utf8');
+    for (const id of ['lr-finder', 'loss', 'search-lr', 'search-weightDecay'])
+      expect(page).toContain(`"id":"${id}"`);
+    expect(page).toContain('4. coarse-to-fine random search');
   });
 
   it('gives exit code 2, before loading anything, for an unknown model, data set or searched name', async () => {

@@ -19,7 +19,6 @@ import { logUniform, type SearchSpace } from '../search/space';
 import { WorkerPoolRunner } from '../search/worker-pool';
 import { buildAugment, buildModel, buildOptimizer, buildSchedule, type TrainingSettings } from '../setup';
 import type { Io } from './io';
-import type { Actions } from './main';
 import { UsageError } from './parse';
 
 /** The options commander gives every training command (see `trainingOptions` in main.ts). */
@@ -121,7 +120,7 @@ const pct = (x: number | null | undefined) =>
 const num = (x: unknown) => (typeof x === 'number' ? String(Number(x.toPrecision(3))) : String(x));
 
 /** `convkit train`: fit with validation each epoch, then history.json and report.html. */
-async function trainAction(_args: unknown[], options: Record<string, unknown>, io: Io): Promise<void> {
+export async function trainAction(_args: unknown[], options: Record<string, unknown>, io: Io): Promise<void> {
   const o = options as unknown as CommonOptions & { labelSmoothing?: number };
   const data = await start(o, io);
   const model = buildModel(o.model, data.train, { seed: o.seed, widthMultiplier: o.modelWidth });
@@ -201,6 +200,7 @@ export async function runSearch(
   data: LoadedData | undefined,
   io: Io,
   signal?: AbortSignal,
+  history: FitTrialOptions['history'] = 'epochs',
 ): Promise<SearchResult> {
   const space = o.param ?? DEFAULT_SPACE;
   for (const name of Object.keys(space)) {
@@ -220,7 +220,7 @@ export async function runSearch(
     ...(o.modelWidth === undefined ? {} : { widthMultiplier: o.modelWidth }),
     ...(o.maxSteps === undefined ? {} : { maxSteps: o.maxSteps }),
     batchSize: o.batchSize,
-    history: 'epochs',
+    history,
   };
   let runner: TrialRunner | undefined;
   let pool: WorkerPoolRunner | undefined;
@@ -273,7 +273,11 @@ export async function runSearch(
 }
 
 /** `convkit search`: random search, coarse then fine; search.json and report.html. */
-async function searchAction(_args: unknown[], options: Record<string, unknown>, io: Io): Promise<void> {
+export async function searchAction(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  io: Io,
+): Promise<void> {
   const o = options as unknown as SearchCommandOptions;
   checkNames(o);
   // In a pool each worker starts its own backend and loads the data; here only for in-process trials.
@@ -286,6 +290,3 @@ async function searchAction(_args: unknown[], options: Record<string, unknown>, 
   });
   io.out(`wrote ${path} and ${join(o.out, 'report.html')}`);
 }
-
-/** The training commands, for `main` (the bin passes them; tests pass their own). */
-export const trainingActions: Actions = { train: trainAction, search: searchAction };
