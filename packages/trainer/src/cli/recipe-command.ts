@@ -1,6 +1,7 @@
 // `convkit recipe`: the lecture's steps 1–4 on one model and data set, each with its printed verdict,
 // then recipe.json and report.html in --out.
 import { join } from 'node:path';
+import { formatCount } from '@convkit/models';
 import { checkInitialLoss } from '../recipe/check-initial-loss';
 import { findLearningRate } from '../recipe/find-learning-rate';
 import { overfitSmallSample } from '../recipe/overfit-small-sample';
@@ -57,6 +58,7 @@ export async function recipeAction(
   const data = await start(o, io);
   const normalize = data.normalize;
   const model = buildModel(o.model, data.train, { seed: o.seed, widthMultiplier: o.modelWidth });
+  io.out(`model: ${o.model}, ${formatCount(model.numParameters())} parameters`);
   const verdicts: ReportVerdict[] = [];
   const started = performance.now();
   const record: Record<string, unknown> = {

@@ -76,9 +76,9 @@ describe('convkit train / search (tiny jobs)', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^trial 1\/3 coarse lr=[\d.e-]+ {2}val accuracy [\d.]+ %, loss [\d.]+ {2}\([\d.]+ s\)$/m,
+      /^\[1\/3\] trial \d coarse lr=[\d.e-]+ {2}val accuracy [\d.]+ %, loss [\d.]+ {2}\([\d.]+ s\)$/m,
     );
-    expect(r.out).toMatch(/^trial 3\/3 fine {3}lr=/m);
+    expect(r.out).toMatch(/^\[3\/3\] trial 2 fine {3}lr=/m);
     expect(r.out).toMatch(/^best: trial \d \((coarse|fine)\) lr=/m);
     const result = JSON.parse(readFileSync(join(out, 'search.json'), 'utf8'));
     expect(result).toMatchObject({ kind: 'convkit-search', seed: 0 });
@@ -117,6 +117,7 @@ describe('convkit train / search (tiny jobs)', () => {
       expect(r.out).toMatch(new RegExp(`^step ${i + 1}/4 ${name}: (ok|PROBLEM)\\n  \\w+: `, 'm'));
     }
     expect(r.out).toMatch(/^ {2}checkInitialLoss: the loss before training is [\d.]+/m);
+    expect(r.out).toContain('model: mnist_cnn, 6.6 k parameters');
     const record = JSON.parse(readFileSync(join(out, 'recipe.json'), 'utf8'));
     expect(record).toMatchObject({ kind: 'convkit-recipe', version: 1, model: 'mnist_cnn' });
     expect(record.verdicts.map((v: { step: string }) => v.step)).toEqual([

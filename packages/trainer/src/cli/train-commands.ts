@@ -178,7 +178,7 @@ export interface SearchCommandOptions extends CommonOptions {
 /** The default search space: the two the lecture's step 4 starts with. */
 export const DEFAULT_SPACE: SearchSpace = { lr: logUniform(1e-4, 1e-1), weightDecay: logUniform(1e-6, 1e-2) };
 
-/** One line per finished trial. */
+/** One line per finished trial: how many are done, then the trial's id (as in `best: trial <id>`). */
 export function trialLine(t: TrialRecord, progress: { done: number; total: number }): string {
   const params = Object.entries(t.params)
     .map(([k, v]) => `${k}=${num(v)}`)
@@ -187,7 +187,9 @@ export function trialLine(t: TrialRecord, progress: { done: number; total: numbe
     t.error === undefined
       ? `val accuracy ${pct(t.valAccuracy)}, loss ${num(t.valLoss)}`
       : `failed: ${t.error}`;
-  return `trial ${String(progress.done).padStart(String(progress.total).length)}/${progress.total} ${t.stage.padEnd(6)} ${params}  ${what}  (${t.seconds.toFixed(1)} s)`;
+  const count = `[${String(progress.done).padStart(String(progress.total).length)}/${progress.total}]`;
+  const id = String(t.id).padStart(String(progress.total - 1).length);
+  return `${count} trial ${id} ${t.stage.padEnd(6)} ${params}  ${what}  (${t.seconds.toFixed(1)} s)`;
 }
 
 /**
