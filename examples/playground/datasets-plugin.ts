@@ -130,7 +130,8 @@ export function datasets(): Plugin {
     },
     configureServer(server) {
       server.middlewares.use(async (req, res, next) => {
-        const path = new URL(req.url ?? '/', 'http://localhost').pathname.slice(config.base.length - 1);
+        // Under any base: the site's data/ folder is next to its index.html.
+        const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/^.*(\/data\/)/, '$1');
         try {
           if (path === '/data/datasets.json') {
             res.setHeader('content-type', 'application/json');

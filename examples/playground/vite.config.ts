@@ -19,4 +19,21 @@ export default defineConfig({
   // The worker is bundled on its own, with its own plugins.
   worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  // The dev server pre-bundles these once at start (the backends are imported lazily by
+  // @convkit/backend, so it would find them late and reload the page).
+  optimizeDeps: {
+    include: [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgpu',
+      'comlink',
+      'idb-keyval',
+      'uplot',
+      'wasm-feature-detect',
+      // @convkit/data's image decoders, loaded lazily too.
+      '@convkit/data > fast-png',
+      '@convkit/data > jpeg-js',
+    ],
+  },
 });
