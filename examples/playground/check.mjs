@@ -8,13 +8,17 @@
 //   download as safetensors that @convkit/models loads in Node to the same predictions; a corrupt file
 //   and another architecture's file are refused with a clear message; save → reload → restore gives the
 //   same predictions (the reloaded page picks its backend itself: the fallback report).
-//   WebGPU page (SwiftShader): the same one-batch overfit, agreeing with WASM; then the GPU device is
-//   destroyed mid-training: the page says so and offers WASM, which continues from the kept state.
+//   The same site from a plain static server without COOP/COEP: the report says threads are off and why.
+//   WebGPU page (SwiftShader): the same one-batch overfit for 4 steps, agreeing with WASM; then the GPU
+//   device is destroyed mid-training: the page says so and offers WASM, which continues from the kept state.
 //
 // Outside CI (CONVKIT_REQUIRE_BACKENDS unset) a missing Chromium skips the check, visibly; WebGPU must
 // run when CONVKIT_REQUIRE_BACKENDS lists it. `--screenshot FILE` also trains longer and writes the
-// picture the README shows. Needs the packages and the site built:  pnpm build && node check.mjs
+// picture the README shows (`--screenshot-only`: that alone):
+//   node check.mjs --screenshot-only --screenshot ../../docs/playground.png
+// Needs the packages and the site built:  pnpm build && node check.mjs
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +27,9 @@ import { chromium } from 'playwright-core';
 import { preview } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values: args } = parseArgs({ options: { screenshot: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: { screenshot: { type: 'string' }, 'screenshot-only': { type: 'boolean' } },
+});
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const required = new Set((process.env.CONVKIT_REQUIRE_BACKENDS ?? '').split(',').filter(Boolean));
 const started = performance.now();
@@ -233,10 +239,35 @@ async function upload(name, buffer) {
   }));
 }
 
+/** Serves `dir` as a static host that sends no COOP/COEP headers would. */
+async function servePlain(dir) {
+  const types = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.json': 'application/json',
+    '.wasm': 'application/wasm',
+  };
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': types[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream',
+    });
+    res.end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${server.address().port}` };
+}
+
 let wasmVal;
 try {
   // ---------------- WASM, forced, 2 threads ----------------
-  if (await open('?backend=wasm&threads=2')) {
+  if (!args['screenshot-only'] && (await open('?backend=wasm&threads=2'))) {
     const s = await status();
     check(
       'wasm: the report names WASM with SIMD and 2 threads',
@@ -399,9 +430,29 @@ try {
     }
   }
 
+  // ---------------- not cross-origin isolated: a static host without the headers ----------------
+  await page.goto('about:blank');
+  const plain = args['screenshot-only'] ? undefined : await servePlain(join(here, 'dist'));
+  if (plain)
+    try {
+      await page.goto(`${plain.url}/?backend=wasm`);
+      if (await until('s.init !== null', 60_000, 'plain host: the page starts WASM')) {
+        const text = (await status()).init.text;
+        const report = await page.textContent('#report');
+        check(
+          'plain host (no COOP/COEP): the report says WASM threads are off and why',
+          /threads off: threads need SharedArrayBuffer: serve the page cross-origin isolated/.test(text) &&
+            /page cross-origin isolated: no/.test(report ?? ''),
+          text.split('\n')[0],
+        );
+      }
+    } finally {
+      await new Promise((r) => plain.server.close(r));
+    }
+
   // ---------------- WebGPU (SwiftShader) ----------------
   await page.goto('about:blank');
-  if (await open('?backend=webgpu')) {
+  if (!args['screenshot-only'] && (await open('?backend=webgpu'))) {
     const s = await status();
     if (s.init === null) {
       const why = s.messages.join('; ');
@@ -413,27 +464,34 @@ try {
         /^backend: webgpu \(.+\)/.test(s.init.text),
         s.init.text.split('\n')[0],
       );
-      const gpuVal = await overfit('webgpu');
-      if (gpuVal && wasmVal) {
-        const a = gpuVal.map((p) => p.loss);
-        const b = wasmVal.map((p) => p.loss);
+      // One run, cheap enough for SwiftShader (its first step compiles every shader): the one-batch
+      // overfit of the WASM page, longer; after 4 steps (a snapshot each) the GPU device is destroyed.
+      await setForm({ ...OVERFIT, epochs: 30 });
+      await page.click('#start');
+      await until(
+        "s.state === 'running' && s.snapshotStep !== null && s.snapshotStep >= 4 && s.history.val.length >= 4",
+        180_000,
+        'webgpu: training runs and keeps snapshots',
+      );
+      const lostAt = (await status()).progress?.position.step;
+      await page.evaluate(() => window.playground.loseDevice());
+      await until("s.state === 'lost'", 20_000, 'webgpu: the lost device is noticed');
+      const gpu = await status();
+      const gpuLosses = gpu.history.train.map((p) => p.loss);
+      check(
+        'webgpu: overfitting one batch of 8 lowers the loss',
+        gpuLosses.length >= 2 && gpuLosses.at(-1) < 0.75 * gpuLosses[0],
+        round(gpuLosses),
+      );
+      if (wasmVal) {
+        const a = gpu.history.val.map((p) => p.loss);
+        const b = wasmVal.slice(0, a.length).map((p) => p.loss);
         check(
           'webgpu and wasm agree step by step (validation loss)',
           a.length === b.length && maxDiff(a, b) < 0.05,
           `webgpu ${round(a)} | wasm ${round(b)}`,
         );
       }
-      // The GPU lost mid-training: the page keeps the state and continues on WASM.
-      await setForm({ ...OVERFIT, epochs: 30 });
-      await page.click('#start');
-      await until(
-        "s.state === 'running' && s.snapshotStep !== null && s.snapshotStep >= 2",
-        120_000,
-        'webgpu: training runs and keeps snapshots',
-      );
-      const lostAt = (await status()).progress?.position.step;
-      await page.evaluate(() => window.playground.loseDevice());
-      await until("s.state === 'lost'", 20_000, 'webgpu: the lost device is noticed');
       const alert = await page.textContent('#alert-text');
       const offer = await page.isVisible('#continue-wasm');
       check(
@@ -462,14 +520,14 @@ try {
   }
 
   if (args.screenshot) {
-    // The README's picture: a longer run, a drawn digit and its probabilities.
+    // The README's picture: a longer run (100 steps), a drawn digit and its probabilities.
     await page.goto('about:blank');
     if (await open('?backend=wasm&threads=2')) {
       await train(
         {
-          trainImages: 0,
+          trainImages: 3200,
           batchSize: 64,
-          epochs: 1,
+          epochs: 2,
           lr: 0.002,
           valImages: 1000,
           augment: true,

@@ -297,7 +297,13 @@ async function boot(choice: BackendChoice, restoreFrom?: Checkpoint): Promise<vo
   if (init.report.name !== 'wasm') {
     const [s, t] = await Promise.all([simd(), threads()]);
     extra.push(
-      `WASM fallback: SIMD ${s ? 'on' : 'off'}, threads ${t && self.crossOriginIsolated ? 'possible' : 'off (the page is not cross-origin isolated)'}`,
+      `WASM fallback: SIMD ${s ? 'on' : 'off'}, threads ${
+        !self.crossOriginIsolated
+          ? 'off (the page is not cross-origin isolated: serve it with COOP/COEP headers)'
+          : t
+            ? 'possible'
+            : 'off (this browser has no WASM threads)'
+      }`,
     );
   }
   ui.report.textContent = reportText(init, extra);
