@@ -9,7 +9,7 @@
 //   and another architecture's file are refused with a clear message; save → reload → restore gives the
 //   same predictions (the reloaded page picks its backend itself: the fallback report).
 //   The same site from a plain static server without COOP/COEP: the report says threads are off and why.
-//   WebGPU page (SwiftShader): the same one-batch overfit for 4 steps, agreeing with WASM; then the GPU
+//   WebGPU page (SwiftShader): the same one-batch overfit for 3 steps, agreeing with WASM; then the GPU
 //   device is destroyed mid-training: the page says so and offers WASM, which continues from the kept state.
 //
 // Outside CI (CONVKIT_REQUIRE_BACKENDS unset) a missing Chromium skips the check, visibly; WebGPU must
@@ -311,9 +311,12 @@ try {
       );
       const hb = r.heartbeat;
       const expected = hb.runningMs / 50;
+      // Training on the main thread would block it a whole step at a time: few ticks, a long task per
+      // step. The longest gap may reach 1 s: on a loaded 2-core CI machine the OS alone delays a timer
+      // by half a second now and then (seen at load average 25), with no long task of the page's.
       check(
         'wasm: the page stayed responsive while training',
-        hb.maxGapMs < 500 && hb.ticks > 0.5 * expected && hb.longTasks.every((t) => t < 500),
+        hb.maxGapMs < 1000 && hb.ticks > 0.5 * expected && hb.longTasks.every((t) => t < 500),
         `heartbeat: ${hb.ticks} ticks of 50 ms in ${(hb.runningMs / 1000).toFixed(1)} s, longest gap ${hb.maxGapMs.toFixed(0)} ms, long tasks [${hb.longTasks}] ms; run took ${((performance.now() - runStarted) / 1000).toFixed(1)} s`,
       );
       const speed = await page.textContent('#speed');
@@ -465,11 +468,11 @@ try {
         s.init.text.split('\n')[0],
       );
       // One run, cheap enough for SwiftShader (its first step compiles every shader): the one-batch
-      // overfit of the WASM page, longer; after 4 steps (a snapshot each) the GPU device is destroyed.
+      // overfit of the WASM page, longer; after 3 steps (a snapshot each) the GPU device is destroyed.
       await setForm({ ...OVERFIT, epochs: 30 });
       await page.click('#start');
       await until(
-        "s.state === 'running' && s.snapshotStep !== null && s.snapshotStep >= 4 && s.history.val.length >= 4",
+        "s.state === 'running' && s.snapshotStep !== null && s.snapshotStep >= 3 && s.history.val.length >= 3",
         180_000,
         'webgpu: training runs and keeps snapshots',
       );
