@@ -43,4 +43,5 @@ export {
 } from './kernels';
 export { countLaunches } from './launches';
 export { Rng, type RngState, toRng } from './random';
+export { canReadSync, readsSync } from './sync-read';
 export { tapeGradients } from './tape-gradients';

@@ -42,4 +42,11 @@ export {
   poolPads,
 } from './ops/pool';
 export { type ContainerClass, coreModules, type LayerClass, ModuleRegistry } from './registry';
-export { sgdStep, type ValueAndGrads, valueAndGrads } from './step';
+export {
+  NonFiniteError,
+  sgdStep,
+  type ValueAndGrads,
+  type ValueAndGradsOptions,
+  valueAndGrads,
+  valueAndGradsAsync,
+} from './step';

@@ -24,6 +24,7 @@ export class ChainedScheduler extends LrScheduler {
     checkComposable(ChainedScheduler.className, first.optimizer, schedulers);
     super(ChainedScheduler.className, first.optimizer);
     this.schedulers = [...schedulers];
+    this.interval = schedulers.some((s) => s.interval === 'step') ? 'step' : 'epoch';
     this.lastEpoch = 0;
     this.lastLr = this.groupLrs();
   }

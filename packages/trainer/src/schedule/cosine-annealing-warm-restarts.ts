@@ -27,6 +27,8 @@ export interface CosineAnnealingWarmRestartsOptions {
  */
 export class CosineAnnealingWarmRestarts extends LrScheduler {
   static readonly className = 'CosineAnnealingWarmRestarts';
+  /** Stepped per batch by `fit` (its lengths count batches); set `interval` to change it. */
+  static readonly defaultInterval = 'step' as const;
   readonly options: Required<CosineAnnealingWarmRestartsOptions>;
   /** Steps since the last restart. */
   tCur: number;

@@ -26,6 +26,8 @@ export interface LinearLROptions {
  */
 export class LinearLR extends LrScheduler {
   static readonly className = 'LinearLR';
+  /** Stepped per batch by `fit` (its lengths count batches); set `interval` to change it. */
+  static readonly defaultInterval = 'step' as const;
   readonly options: Required<LinearLROptions>;
 
   constructor(optimizer: Optimizer, options: LinearLROptions = {}) {

@@ -108,6 +108,8 @@ function phasesOf({ totalSteps, pctStart, threePhase }: OneCycleLRConfig): Phase
  */
 export class OneCycleLR extends LrScheduler {
   static readonly className = 'OneCycleLR';
+  /** Stepped per batch by `fit` (its lengths count batches); set `interval` to change it. */
+  static readonly defaultInterval = 'step' as const;
   readonly options: OneCycleLRConfig;
 
   constructor(optimizer: Optimizer, options: OneCycleLROptions) {

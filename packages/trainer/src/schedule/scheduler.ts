@@ -55,6 +55,15 @@ export abstract class LrScheduler {
   lastEpoch: number;
   /** The learning rates this schedule last wrote, one per group. */
   lastLr: number[];
+  /**
+   * When a training loop (`fit`) steps this schedule: after every batch (`'step'`) or after every epoch
+   * (`'epoch'`), so that its lengths (`stepSize`, `tMax`, …) count batches or epochs. Default: the
+   * class's static `defaultInterval` — `'step'` for OneCycleLR, LinearLR and
+   * CosineAnnealingWarmRestarts, `'epoch'` for the others; SequentialLR and ChainedScheduler take
+   * `'step'` when one of their schedules does. Set it to change it (`schedule.interval = 'step'`).
+   * Not part of the state dict.
+   */
+  interval: 'step' | 'epoch';
 
   protected constructor(name: string, optimizer: Optimizer) {
     if (optimizer === null || typeof optimizer !== 'object' || !Array.isArray(optimizer.paramGroups)) {
@@ -62,6 +71,7 @@ export abstract class LrScheduler {
     }
     this.name = name;
     this.optimizer = optimizer;
+    this.interval = (new.target as { defaultInterval?: 'step' | 'epoch' }).defaultInterval ?? 'epoch';
     for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
     this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr as number);
     this.lastEpoch = -1;

@@ -58,6 +58,7 @@ export class SequentialLR extends LrScheduler {
     });
     super(who, optimizer);
     this.schedulers = [...schedulers];
+    this.interval = schedulers.some((s) => s.interval === 'step') ? 'step' : 'epoch';
     this.options = { milestones: [...milestones] };
     this.lastEpoch = 0;
     for (const g of optimizer.paramGroups) g.lr = g.initialLr as number;
