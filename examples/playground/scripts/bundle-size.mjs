@@ -31,7 +31,7 @@ for (const app of apps) {
     root: appsDir,
     configFile: join(appsDir, 'vite.config.ts'),
     build: {
-      outDir: join(out, app),
+      outDir: join(builds, app),
       emptyOutDir: true,
       rolldownOptions: { input: join(appsDir, `${app}.html`) },
     },
