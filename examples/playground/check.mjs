@@ -339,6 +339,31 @@ try {
         previewInk.top > 500 && previewInk.bottom > 500,
         JSON.stringify(previewInk),
       );
+      // The curves (Chart.js, redrawn at most 4 times a second): each chart's canvas holds the ink of
+      // its per-step training line, the training means and the validation line, in the report's colours.
+      const curveInk = () => {
+        const colors = { perStep: [174, 199, 232], train: [31, 119, 180], val: [255, 127, 14] };
+        const ink = {};
+        for (const id of ['loss', 'accuracy']) {
+          const c = document.querySelector(`#chart-${id} canvas`);
+          ink[id] = Object.fromEntries(Object.keys(colors).map((k) => [k, 0]));
+          if (c === null || c.width === 0) continue;
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          for (let i = 0; i < d.length; i += 4) {
+            for (const [k, [r, g, b]] of Object.entries(colors)) {
+              if (d[i + 3] > 200 && Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 24)
+                ink[id][k]++;
+            }
+          }
+        }
+        return ink;
+      };
+      const inked = (ink) => ['loss', 'accuracy'].every((id) => Object.values(ink[id]).every((n) => n > 20));
+      await page
+        .waitForFunction(`(${inked})((${curveInk})())`, null, { timeout: 5000 })
+        .catch(() => undefined);
+      const ink = await page.evaluate(curveInk);
+      check('wasm: the loss and accuracy charts show every curve', inked(ink), JSON.stringify(ink));
     }
 
     const drawn = await predictionOf(drawDigit);
@@ -540,6 +565,7 @@ try {
         'screenshot run',
       );
       await predictionOf(drawDigit);
+      await page.waitForTimeout(500); // the charts' last redraw (at most 4 a second)
       await page.screenshot({ path: resolve(args.screenshot), fullPage: true });
       console.log(`wrote ${args.screenshot}`);
     }

@@ -29,7 +29,7 @@ export default defineConfig({
       '@tensorflow/tfjs-backend-webgpu',
       'comlink',
       'idb-keyval',
-      'uplot',
+      'chart.js',
       'wasm-feature-detect',
       // @convkit/data's image decoders, loaded lazily too.
       '@convkit/data > fast-png',

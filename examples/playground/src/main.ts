@@ -170,6 +170,8 @@ function writeConfig(c: RunConfig): void {
 // ---- state and progress ----
 
 const curves = new Curves($('loss-chart'), $('accuracy-chart'));
+/** The run's steps per epoch (the curves' x axis is in epochs, as in the trainer's report). */
+let stepsPerEpoch = 1;
 
 function hasModel(): boolean {
   return !['idle', 'lost'].includes(status.state);
@@ -227,12 +229,12 @@ function addPoint(curve: CurvePoint[], point: CurvePoint): void {
   const last = curve.at(-1);
   if (last !== undefined && last.step === point.step) curve[curve.length - 1] = point;
   else curve.push(point);
-  curves.update(status.history);
+  curves.update(status.history, stepsPerEpoch);
 }
 
 function setHistory(h: History): void {
   status.history = structuredClone(h);
-  curves.update(status.history);
+  curves.update(status.history, stepsPerEpoch);
 }
 
 const events: WorkerEvents = {
@@ -241,6 +243,7 @@ const events: WorkerEvents = {
     ui.dataStatus.textContent = `loading ${DATASET_TITLES[dataset]}: ${(p.loaded / 1e6).toFixed(1)} / ${(p.total / 1e6).toFixed(1)} MB`;
   },
   progress: (p) => {
+    stepsPerEpoch = p.stepsPerEpoch;
     addPoint(status.history.train, p.point);
     showProgress(p);
   },
@@ -331,7 +334,9 @@ async function loadDataset(name: DatasetName): Promise<void> {
 
 async function restoreCheckpoint(ckpt: Checkpoint): Promise<void> {
   if (ckpt.config.dataset !== dataset) await loadDataset(ckpt.config.dataset);
-  const { position, totalSteps } = await api().restore(ckpt);
+  const restored = await api().restore(ckpt);
+  const { position, totalSteps } = restored;
+  stepsPerEpoch = restored.stepsPerEpoch;
   writeConfig(ckpt.config);
   setHistory(ckpt.history);
   status.progress = null;

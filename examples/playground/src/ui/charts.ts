@@ -1,67 +1,88 @@
-// Live loss and accuracy curves (train and validation) with uPlot.
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
-import type { CurvePoint, History } from '../session';
+// Live loss and accuracy curves (train and validation) with Chart.js, the charting library of the
+// trainer's report, in the report's figures (a title over each chart). Only the Chart.js parts a line
+// chart needs are registered (page weight).
+import {
+  Chart,
+  Decimation,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+import { type CurveId, curveCharts } from '../curves';
+import type { History } from '../session';
 
-const TRAIN = '#2563eb';
-const VAL = '#ea580c';
+Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Decimation);
 
-/** Series aligned on the union of their steps (uPlot's data layout), null where a series has no point. */
-export function alignCurves(history: History, value: (p: CurvePoint) => number): uPlot.AlignedData {
-  const steps = [...new Set([...history.train, ...history.val].map((p) => p.step))].sort((a, b) => a - b);
-  const at = (points: CurvePoint[]) => {
-    const byStep = new Map(points.map((p) => [p.step, value(p)]));
-    return steps.map((s) => byStep.get(s) ?? null);
-  };
-  return [steps, at(history.train), at(history.val)];
-}
+/** The most redraws a second while training, whatever the rate of steps (each redraws every point). */
+export const REDRAWS_PER_SECOND = 4;
 
-function chart(target: HTMLElement, title: string, yLabel: string, range?: [number, number]): uPlot {
-  const opts: uPlot.Options = {
-    title,
-    width: Math.max(280, target.clientWidth || 420),
-    height: 220,
-    scales: { x: { time: false }, y: range ? { range } : { auto: true } },
-    axes: [{ label: 'step' }, { label: yLabel }],
-    series: [
-      { label: 'step' },
-      { label: 'train', stroke: TRAIN, width: 1.5, spanGaps: true },
-      { label: 'validation', stroke: VAL, width: 2, spanGaps: true, points: { show: true, size: 5 } },
-    ],
-  };
-  return new uPlot(opts, [[], [], []], target);
-}
-
-/** The two charts of the page; `update(history)` redraws them (at most once per animation frame). */
+/**
+ * The two charts of the page, drawn into their slots. `update(history, stepsPerEpoch)` redraws them at
+ * most {@link REDRAWS_PER_SECOND} times a second, with the newest history it was given.
+ */
 export class Curves {
-  private readonly loss: uPlot;
-  private readonly accuracy: uPlot;
-  private pending: History | null = null;
+  private readonly slots: Record<CurveId, HTMLElement>;
+  private readonly charts = new Map<CurveId, Chart<'line', { x: number; y: number | null }[]>>();
+  private pending: { history: History; stepsPerEpoch: number } | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastDraw = Number.NEGATIVE_INFINITY;
 
-  constructor(lossTarget: HTMLElement, accuracyTarget: HTMLElement) {
-    this.loss = chart(lossTarget, 'Loss (cross-entropy)', 'loss');
-    this.accuracy = chart(accuracyTarget, 'Accuracy', 'accuracy', [0, 1]);
-    const resize = () => {
-      for (const [c, t] of [
-        [this.loss, lossTarget],
-        [this.accuracy, accuracyTarget],
-      ] as const) {
-        c.setSize({ width: Math.max(280, t.clientWidth), height: 220 });
-      }
-    };
-    new ResizeObserver(resize).observe(lossTarget);
+  constructor(lossSlot: HTMLElement, accuracySlot: HTMLElement) {
+    this.slots = { loss: lossSlot, accuracy: accuracySlot };
   }
 
-  update(history: History): void {
-    const first = this.pending === null;
-    this.pending = history;
-    if (!first) return;
-    requestAnimationFrame(() => {
-      const h = this.pending;
-      this.pending = null;
-      if (h === null) return;
-      this.loss.setData(alignCurves(h, (p) => p.loss));
-      this.accuracy.setData(alignCurves(h, (p) => p.accuracy));
-    });
+  update(history: History, stepsPerEpoch: number): void {
+    this.pending = { history, stepsPerEpoch };
+    if (this.timer !== undefined) return;
+    const wait = Math.max(0, this.lastDraw + 1000 / REDRAWS_PER_SECOND - performance.now());
+    this.timer = setTimeout(() => requestAnimationFrame(() => this.draw()), wait);
+  }
+
+  private draw(): void {
+    this.timer = undefined;
+    this.lastDraw = performance.now();
+    const p = this.pending;
+    this.pending = null;
+    if (p === null) return;
+    const made = curveCharts(p.history, p.stepsPerEpoch);
+    for (const id of ['loss', 'accuracy'] as const) {
+      const next = made.find((c) => c.id === id);
+      const chart = this.charts.get(id);
+      if (next === undefined) {
+        // A new run, no step yet.
+        chart?.destroy();
+        this.charts.delete(id);
+        this.slots[id].replaceChildren();
+      } else if (chart === undefined) {
+        const figure = document.createElement('figure');
+        figure.className = 'chart';
+        figure.id = `chart-${id}`;
+        const caption = document.createElement('figcaption');
+        caption.textContent = next.title;
+        const box = document.createElement('div');
+        box.className = 'chart-box';
+        const canvas = document.createElement('canvas');
+        box.append(canvas);
+        figure.append(caption, box);
+        this.slots[id].replaceChildren(figure);
+        this.charts.set(id, new Chart(canvas, next.config));
+      } else {
+        const datasets = next.config.data.datasets;
+        const same =
+          datasets.length === chart.data.datasets.length &&
+          datasets.every((d, i) => d.label === chart.data.datasets[i]?.label);
+        // The same series: new points only (decimation keeps its own copy through `data`'s setter).
+        if (same) {
+          for (const [i, d] of datasets.entries()) {
+            const shown = chart.data.datasets[i];
+            if (shown !== undefined) shown.data = d.data;
+          }
+        } else chart.data.datasets = datasets;
+        chart.update('none');
+      }
+    }
   }
 }
