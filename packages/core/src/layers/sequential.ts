@@ -1,5 +1,8 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
+import { engine, type Tensor } from '@tensorflow/tfjs-core';
+import { ReLU } from '../activations/relu';
 import { Module, type ModuleConfig } from '../module';
+import { Conv2d } from './conv2d';
+import { type ChannelAffine, isChannelAffine } from './fold';
 
 /** Builds a module from its config (a `ModuleRegistry`'s `fromConfig`). */
 export type BuildModule = (config: ModuleConfig) => Module;
@@ -11,6 +14,12 @@ export type BuildModule = (config: ModuleConfig) => Module;
  * child is re-thrown with its index prepended (`Sequential[2] → Linear(512→10): …`).
  * Rebuild from a config with a registry: `registry.fromConfig(seq.toConfig())`.
  *
+ * With `foldInEval` on (`foldNorms(model)` sets it throughout a model), in evaluation mode and outside
+ * a gradient tape, a `Conv2d` followed by a BatchNorm (any {@link ChannelAffine}) and optionally a
+ * `ReLU` runs as one convolution with the norm folded into its weights (`Conv2d.callFolded`,
+ * `fold.ts`): the same values up to float32 rounding, in one pass over the activation. Modules with
+ * forward hooks are never folded.
+ *
  * @example
  * const net = new Sequential(new Conv2d({ inChannels: 3, outChannels: 8, kernelSize: 3 }), new ReLU());
  * net.add(new Flatten());
@@ -18,6 +27,8 @@ export type BuildModule = (config: ModuleConfig) => Module;
 export class Sequential extends Module {
   static readonly className = 'Sequential';
   private readonly layers: Module[] = [];
+  /** Fold Conv2d → BatchNorm (→ ReLU) into one convolution in evaluation mode (default false; `foldNorms`). */
+  foldInEval = false;
 
   constructor(...modules: Module[]) {
     super();
@@ -54,15 +65,32 @@ export class Sequential extends Module {
 
   forward(x: Tensor): Tensor {
     let y = x;
-    this.layers.forEach((layer, i) => {
+    for (let i = 0; i < this.layers.length; i++) {
+      const layer = this.layers[i] as Module;
       try {
-        y = layer.call(y);
+        const norm = this.foldable(layer, this.layers[i + 1]);
+        if (norm !== null) {
+          const relu = this.layers[i + 2];
+          const withRelu = relu instanceof ReLU && !relu.hasForwardHooks;
+          y = (layer as Conv2d).callFolded(y, norm, withRelu);
+          i += withRelu ? 2 : 1;
+        } else {
+          y = layer.call(y);
+        }
       } catch (err) {
         if (err instanceof Error) err.message = `${this.className}[${i}] → ${err.message}`;
         throw err;
       }
-    });
+    }
     return y;
+  }
+
+  /** `next` when `layer` → `next` folds into one convolution now (see the class docs), else null. */
+  private foldable(layer: Module, next: Module | undefined): ChannelAffine | null {
+    if (!this.foldInEval || !(layer instanceof Conv2d) || layer.training || layer.hasForwardHooks)
+      return null;
+    if (!isChannelAffine(next) || next.hasForwardHooks || engine().state.gradientDepth > 0) return null;
+    return next.channelAffineInputs(4, layer.options.outChannels) === null ? null : next;
   }
 
   override toConfig(): ModuleConfig {
