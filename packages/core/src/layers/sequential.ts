@@ -1,8 +1,7 @@
-import { engine, type Tensor } from '@tensorflow/tfjs-core';
-import { ReLU } from '../activations/relu';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { Module, type ModuleConfig } from '../module';
-import { Conv2d } from './conv2d';
-import { type ChannelAffine, isChannelAffine } from './fold';
+import type { ChannelAffine } from './fold';
+import { foldedConvNorm } from './fold-call';
 
 /** Builds a module from its config (a `ModuleRegistry`'s `fromConfig`). */
 export type BuildModule = (config: ModuleConfig) => Module;
@@ -68,12 +67,10 @@ export class Sequential extends Module {
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i] as Module;
       try {
-        const norm = this.foldable(layer, this.layers[i + 1]);
-        if (norm !== null) {
-          const relu = this.layers[i + 2];
-          const withRelu = relu instanceof ReLU && !relu.hasForwardHooks;
-          y = (layer as Conv2d).callFolded(y, norm, withRelu);
-          i += withRelu ? 2 : 1;
+        const folded = foldedConvNorm(this, layer, this.layers[i + 1], this.layers[i + 2], y);
+        if (folded !== null) {
+          y = folded.y;
+          i += folded.withAct ? 2 : 1;
         } else {
           y = layer.call(y);
         }
@@ -83,14 +80,6 @@ export class Sequential extends Module {
       }
     }
     return y;
-  }
-
-  /** `next` when `layer` → `next` folds into one convolution now (see the class docs), else null. */
-  private foldable(layer: Module, next: Module | undefined): ChannelAffine | null {
-    if (!this.foldInEval || !(layer instanceof Conv2d) || layer.training || layer.hasForwardHooks)
-      return null;
-    if (!isChannelAffine(next) || next.hasForwardHooks || engine().state.gradientDepth > 0) return null;
-    return next.channelAffineInputs(4, layer.options.outChannels) === null ? null : next;
   }
 
   override toConfig(): ModuleConfig {
