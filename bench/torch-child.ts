@@ -2,11 +2,12 @@
 // answering one JSON line per command read from stdin, like bench/torch/resnet_server.py.
 //   node --import tsx torch-child.ts <threads>
 //   {"op":"setup","net":"resnet18"|"small","batch":32}     -> {"params": n, "report": "..."}
-//   {"op":"time","what":"infer"|"train","runs":3,"warmup":1} -> {"ms": [...], "heapBytes": n}
+//   {"op":"time","what":"infer"|"inferFolded"|"train","runs":3,"warmup":1} -> {"ms": [...], "heapBytes": n}
+//   (inferFolded: inference with foldNorms on — BatchNorm folded into the conv before it)
 //   {"op":"convs","batch":32}                                -> {"rows": [...]} (per conv shape)
 import { createInterface } from 'node:readline';
 import { formatReport, initBackend, Rng } from '@convkit/backend';
-import type { Sequential } from '@convkit/core';
+import { foldNorms, type Sequential } from '@convkit/core';
 import { dispose, type Tensor, tensor1d } from '@tensorflow/tfjs-core';
 import { convKernels, convMacs, RESNET18_CONVS } from './src/conv-shapes';
 import { cifarResNet, RESNET18_CIFAR, SMALL_RESNET } from './src/resnets';
@@ -61,7 +62,8 @@ async function main(): Promise<void> {
         out = { params: net.numParameters(), report: formatReport(report).split('\n')[0] };
       } else if (cmd.op === 'time') {
         const s = state as State;
-        const run = cmd.what === 'infer' ? () => infer(s.net, s.x) : () => s.train(s.x, s.y);
+        foldNorms(s.net, cmd.what === 'inferFolded');
+        const run = cmd.what === 'train' ? () => s.train(s.x, s.y) : () => infer(s.net, s.x);
         const ms = await timeRuns(run, cmd.runs as number, (cmd.warmup as number | undefined) ?? 1);
         out = { ms, heapBytes: wasmHeapBytes() };
       } else if (cmd.op === 'convs') {

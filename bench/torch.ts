@@ -92,6 +92,12 @@ async function torchPeer(): Promise<{ peer?: Peer; version: string }> {
   return { peer, version: `PyTorch ${hello.torch} (${values.python}), NCHW` };
 }
 
+const CASE_NAMES = {
+  infer: 'inference (eval)',
+  inferFolded: 'inference (eval, foldNorms; PyTorch unfolded)',
+  train: 'train step',
+} as const;
+
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main(): Promise<void> {
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
   const cases: ComparisonCase[] = [];
   const scaling: ComparisonResults['scaling'] = [];
   const plan = [
-    { net: 'resnet18', label: 'ResNet-18 (CIFAR)', what: ['infer', 'train'] },
+    { net: 'resnet18', label: 'ResNet-18 (CIFAR)', what: ['infer', 'inferFolded', 'train'] },
     { net: 'small', label: 'small ResNet (16-32-64-128)', what: ['infer', 'train'] },
   ] as const;
   let report = '';
@@ -119,7 +125,7 @@ async function main(): Promise<void> {
     for (const st of setups) if (st.error !== undefined || st.params === undefined) throw new Error(st.error);
     params.push({ name: label, convkit: setups[1].params as number, torch: t?.params });
     for (const w of what) {
-      const name = `${label}, ${w === 'infer' ? 'inference (eval)' : 'train step'}`;
+      const name = `${label}, ${CASE_NAMES[w]}`;
       const byThreads = new Map<number, ComparisonCase>();
       for (const threads of [2, 1]) {
         const c: ComparisonCase = { name, threads, rounds: [] };
@@ -130,8 +136,15 @@ async function main(): Promise<void> {
         for (const threads of [2, 1] as const) {
           const ours = await convkit[threads].ask<{ ms: number[] }>({ op: 'time', what: w, runs, warmup: 1 });
           if (ours.error !== undefined || ours.ms === undefined) throw new Error(ours.error);
+          // PyTorch has no folding in eval mode: inferFolded is timed against its plain inference.
           const theirs = torch
-            ? await torch.ask<{ ms: number[] }>({ op: 'time', what: w, threads, runs, warmup: 1 })
+            ? await torch.ask<{ ms: number[] }>({
+                op: 'time',
+                what: w === 'train' ? 'train' : 'infer',
+                threads,
+                runs,
+                warmup: 1,
+              })
             : undefined;
           const entry = { convkit: median(ours.ms), torch: theirs?.ms ? median(theirs.ms) : undefined };
           byThreads.get(threads)?.rounds.push(entry);

@@ -15,6 +15,8 @@ export {
 export { AvgPool2d, type AvgPool2dOptions } from './layers/avg-pool2d';
 export { Conv2d, type Conv2dOptions } from './layers/conv2d';
 export { Flatten, type FlattenOptions } from './layers/flatten';
+export { type ChannelAffine, foldNorms, isChannelAffine } from './layers/fold';
+export { convNormAct, type FoldsNorms, foldedConvNorm } from './layers/fold-call';
 export { Identity } from './layers/identity';
 export { Linear, type LinearOptions } from './layers/linear';
 export { MaxPool2d, type MaxPool2dOptions } from './layers/max-pool2d';

@@ -134,6 +134,11 @@ export abstract class Module {
     };
   }
 
+  /** Whether forward hooks are registered (containers do not fold such a module into another). */
+  get hasForwardHooks(): boolean {
+    return this.forwardHooks.length > 0;
+  }
+
   /**
    * The class name used in errors and configs: the class's own static `className` when it declares
    * one (survives minifiers that rename classes), else `constructor.name`.

@@ -1,5 +1,13 @@
 import { checkOptions, type Rng } from '@convkit/backend';
-import { Conv2d, layerRng, Module, Sequential, seedConfig } from '@convkit/core';
+import {
+  Conv2d,
+  convNormAct,
+  type FoldsNorms,
+  layerRng,
+  Module,
+  Sequential,
+  seedConfig,
+} from '@convkit/core';
 import { kaimingNormal } from '@convkit/init';
 import { type CreateNormOptions, createNorm, type NormName } from '@convkit/norms';
 import { DropPath } from '@convkit/regularization';
@@ -89,8 +97,10 @@ function resolve(options: ResNetBlockOptions, expansion: number): ResolvedResNet
 }
 
 /** The shared part of the two blocks: the shortcut, drop-path, the sum and the activation. */
-abstract class ResidualBlock extends Module {
+abstract class ResidualBlock extends Module implements FoldsNorms {
   override readonly options: ResolvedResNetBlockOptions;
+  /** Fold each conv → norm (→ activation) into one convolution in evaluation mode (`foldNorms`; default false). */
+  foldInEval = false;
   readonly downsample: Sequential | null;
   readonly act: Module;
   readonly dropPath: DropPath | null;
@@ -162,8 +172,8 @@ export class BasicBlock extends ResidualBlock {
   }
 
   protected branch(x: Tensor): Tensor {
-    const y = this.act.call(this.bn1.call(this.conv1.call(x)));
-    return this.bn2.call(this.conv2.call(y));
+    const y = convNormAct(this, this.conv1, this.bn1, this.act, x);
+    return convNormAct(this, this.conv2, this.bn2, undefined, y);
   }
 }
 
@@ -210,8 +220,8 @@ export class Bottleneck extends ResidualBlock {
   }
 
   protected branch(x: Tensor): Tensor {
-    let y = this.act.call(this.bn1.call(this.conv1.call(x)));
-    y = this.act.call(this.bn2.call(this.conv2.call(y)));
-    return this.bn3.call(this.conv3.call(y));
+    let y = convNormAct(this, this.conv1, this.bn1, this.act, x);
+    y = convNormAct(this, this.conv2, this.bn2, this.act, y);
+    return convNormAct(this, this.conv3, this.bn3, undefined, y);
   }
 }

@@ -1,7 +1,9 @@
 import { checkPositiveInt, checkProbability, type Rng } from '@convkit/backend';
 import {
   checkImage,
+  convNormAct,
   Flatten,
+  type FoldsNorms,
   GlobalAvgPool2d,
   layerRng,
   MaxPool2d,
@@ -144,9 +146,11 @@ function resolve(c: ResNetConfig): ResolvedResNetConfig {
  * const net = new ResNet({ block: 'basic', layers: [2, 2, 2, 2], numClasses: 10, rng: 0 }); // resnet18
  * net.call(x); // [8, 224, 224, 3] → [8, 10]
  */
-export class ResNet extends ZooModel {
+export class ResNet extends ZooModel implements FoldsNorms {
   static readonly className = 'ResNet';
   override readonly options: ResolvedResNetConfig;
+  /** Fold the stem's conv → norm → activation into one convolution in evaluation mode (`foldNorms`; default false). */
+  foldInEval = false;
   readonly conv1: Module;
   readonly bn1: Module;
   readonly act1: Module;
@@ -221,7 +225,7 @@ export class ResNet extends ZooModel {
 
   private stem(x: Tensor): Tensor {
     checkImage(`ResNet(${this.options.block}, [${this.options.layers}])`, x, this.options.inChannels);
-    return this.act1.call(this.bn1.call(this.conv1.call(x)));
+    return convNormAct(this, this.conv1, this.bn1, this.act1, x);
   }
 
   forwardFeatures(x: Tensor): Tensor {

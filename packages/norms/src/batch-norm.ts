@@ -40,8 +40,12 @@ export class BatchNorm extends RunningNorm {
     return Array.from({ length: rank - 1 }, (_, i) => i);
   }
 
+  protected acceptsRank(rank: number): boolean {
+    return this.ranks ? this.ranks.ranks.includes(rank) : rank >= 2;
+  }
+
   protected check(x: Tensor, useBatchStats: boolean): void {
-    if (this.ranks ? !this.ranks.ranks.includes(x.rank) : x.rank < 2) {
+    if (!this.acceptsRank(x.rank)) {
       throw new Error(
         `${this.className}: expected ${this.ranks?.name ?? '2D or higher'} input (got ${x.rank}D input)`,
       );

@@ -42,8 +42,13 @@ export class InstanceNorm2d extends RunningNorm {
     return Array.from({ length: rank - 2 }, (_, i) => i + 1);
   }
 
+  protected acceptsRank(rank: number): boolean {
+    return rank === 4;
+  }
+
   protected check(x: Tensor, useBatchStats: boolean): void {
-    if (x.rank !== 4) throw new Error(`${this.className}: expected 4D input (got ${x.rank}D input)`);
+    if (!this.acceptsRank(x.rank))
+      throw new Error(`${this.className}: expected 4D input (got ${x.rank}D input)`);
     const [, h, w] = x.shape as number[];
     if (useBatchStats && h * w === 1) {
       throw new Error(

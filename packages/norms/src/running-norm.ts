@@ -1,5 +1,19 @@
 import { BRAND, checkNumber, checkOptions, readsSync } from '@convkit/backend';
-import { ones, scalar, type Tensor, tidy, type Variable, variable, zeros } from '@tensorflow/tfjs-core';
+import type { ChannelAffine } from '@convkit/core';
+import {
+  add,
+  mul,
+  neg,
+  ones,
+  rsqrt,
+  scalar,
+  sub,
+  type Tensor,
+  tidy,
+  type Variable,
+  variable,
+  zeros,
+} from '@tensorflow/tfjs-core';
 import { Norm, type NormOptions, resolveNormOptions } from './norm';
 import { normalize } from './ops/normalize';
 
@@ -33,7 +47,7 @@ export const SKIP_READ_EVERY = 20;
  * The batch's own output is still NaN in both (it is normalized with its own statistics). The count is
  * read after each training step on cpu and wasm, and every 20 steps on webgpu (asynchronously).
  */
-export abstract class RunningNorm extends Norm {
+export abstract class RunningNorm extends Norm implements ChannelAffine {
   /** Checked by `instanceof RunningNorm` across the ESM and CJS builds (see `Module`). */
   static override readonly [BRAND]: string = '@convkit/norms.RunningNorm';
   override readonly options: RunningNormConfig;
@@ -118,6 +132,36 @@ export abstract class RunningNorm extends Norm {
 
   /** Throws PyTorch's error for an input this norm cannot handle (rank, channels, statistics size). */
   protected abstract check(x: Tensor, useBatchStats: boolean): void;
+
+  /** Whether this norm takes inputs of rank `rank` (what `check` tests first). */
+  protected abstract acceptsRank(rank: number): boolean;
+
+  /**
+   * `ChannelAffine` (@convkit/core): in evaluation mode with running statistics this norm is
+   * y = x·scale + shift per channel, which a `Sequential` folds into the convolution before it.
+   * The inputs are the running statistics and the affine parameters; `null` in training mode,
+   * without running statistics, or for an input `forward` would reject.
+   */
+  channelAffineInputs(rank: number, channels: number): readonly Tensor[] | null {
+    const { runningMean, runningVar, weight, bias } = this;
+    if (this.training || !runningMean || !runningVar) return null;
+    if (channels !== this.options.numFeatures || !this.acceptsRank(rank)) return null;
+    return [runningMean, runningVar, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  }
+
+  /** scale = weight / sqrt(runningVar + eps), shift = bias − runningMean·scale, each [C]. */
+  channelAffine(): { scale: Tensor; shift: Tensor } {
+    const { runningMean, runningVar, weight, bias } = this;
+    if (!runningMean || !runningVar) {
+      throw new Error(`${this.className}.channelAffine: needs running statistics (trackRunningStats: true)`);
+    }
+    return tidy(() => {
+      const inv = rsqrt(add(runningVar, this.options.eps));
+      const scale = weight ? mul(inv, weight) : inv;
+      const shifted = mul(runningMean, scale);
+      return { scale, shift: bias ? sub(bias, shifted) : neg(shifted) };
+    });
+  }
 
   forward(x: Tensor): Tensor {
     const useBatchStats = this.training || !this.options.trackRunningStats;

@@ -1,10 +1,20 @@
 import { BRAND, checkOptions, checkPositiveInt, type Rng } from '@convkit/backend';
 import { fanInBiasBound, kaimingUniform } from '@convkit/init';
-import type { Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
+import {
+  add,
+  engine,
+  mul,
+  type Tensor,
+  type Tensor1D,
+  type Tensor4D,
+  tidy,
+  type Variable,
+} from '@tensorflow/tfjs-core';
 import { checkImage, checkWindow } from '../checks';
 import { Module } from '../module';
 import { groupedConv2d } from '../ops/conv2d';
 import { checkPadding, outputLength, type Padding2d, paddingConfig, pair, resolvePads } from '../ops/padding';
+import { type ChannelAffine, FoldCache } from './fold';
 import { layerRng, seedConfig, tupleConfig } from './options';
 
 /** {@link Conv2d}'s resolved options: every default filled in, `rng` only as a numeric seed. */
@@ -97,8 +107,55 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.convolve(x, this.weight as Tensor4D, (this.bias as Tensor1D | null) ?? undefined);
+  }
+
+  // The folded weights of `callFolded`, kept while the weights and the norm's inputs stay the same.
+  private readonly folded = new FoldCache();
+
+  /**
+   * This convolution followed by `affine`'s per-channel y·scale + shift and, with `relu`, a ReLU, as
+   * one convolution with folded weights W·scale and bias b·scale + shift (PyTorch's
+   * `fuse_conv_bn_eval`; see `fold.ts`). The folded weights are kept ({@link FoldCache}) until this
+   * conv's weight or bias or `affine`'s inputs change, so repeated inference reuses them (and the
+   * backend's packed copy of them); `train()` and `dispose` free them. For evaluation only: it
+   * throws under a gradient tape (no gradient could reach the parameters).
+   *
+   * @example
+   * const y = conv.callFolded(x, bn, true); // relu(bn(conv(x))) with bn in eval mode
+   */
+  callFolded(x: Tensor, affine: ChannelAffine, relu: boolean): Tensor {
+    this.checkLive('callFolded');
+    if (engine().state.gradientDepth > 0) {
+      throw new Error(`${this.label}.callFolded: not under a gradient tape (use call, then the norm's call)`);
+    }
+    const inputs = affine.channelAffineInputs(4, this.options.outChannels);
+    if (inputs === null) {
+      throw new Error(`${this.label}.callFolded: the module after it is not a per-channel affine map now`);
+    }
+    const { weight, bias } = this;
+    const [filter, folded] = this.folded.get([weight, ...(bias ? [bias] : []), ...inputs], () => {
+      const { scale, shift } = affine.channelAffine();
+      return [mul(weight, scale), bias ? add(mul(bias, scale), shift) : shift];
+    }) as [Tensor4D, Tensor1D];
+    return tidy(() => this.convolve(x, filter, folded, relu ? 'relu' : undefined));
+  }
+
+  /** Training mode frees the folded weights (they are refolded at the next folded evaluation). */
+  override train(mode = true): this {
+    super.train(mode);
+    if (this.training) this.folded.clear();
+    return this;
+  }
+
+  override dispose(): void {
+    this.folded.clear();
+    super.dispose();
+  }
+
+  private convolve(x: Tensor, filter: Tensor4D, bias: Tensor1D | undefined, activation?: 'relu'): Tensor {
     checkImage(this.label, x, this.options.inChannels);
-    const [kh, kw] = this.weight.shape as [number, number];
+    const [kh, kw] = filter.shape;
     const s = pair(this.options.stride);
     const d = pair(this.options.dilation);
     const size = [x.shape[1], x.shape[2]] as [number, number];
@@ -113,12 +170,13 @@ export class Conv2d extends Module {
       out,
       `a ${kh}×${kw} kernel (dilation ${d.join('×')}, padding ${pads.join('/')})`,
     );
-    return groupedConv2d(x as Tensor4D, this.weight as Tensor4D, {
+    return groupedConv2d(x as Tensor4D, filter, {
       strides: s,
       padding: this.options.padding,
       dilations: d,
       groups: this.options.groups,
-      bias: (this.bias as Tensor1D | null) ?? undefined,
+      bias,
+      activation,
     });
   }
 }

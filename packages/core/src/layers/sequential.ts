@@ -1,5 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { Module, type ModuleConfig } from '../module';
+import type { ChannelAffine } from './fold';
+import { foldedConvNorm } from './fold-call';
 
 /** Builds a module from its config (a `ModuleRegistry`'s `fromConfig`). */
 export type BuildModule = (config: ModuleConfig) => Module;
@@ -11,6 +13,12 @@ export type BuildModule = (config: ModuleConfig) => Module;
  * child is re-thrown with its index prepended (`Sequential[2] → Linear(512→10): …`).
  * Rebuild from a config with a registry: `registry.fromConfig(seq.toConfig())`.
  *
+ * With `foldInEval` on (`foldNorms(model)` sets it throughout a model), in evaluation mode and outside
+ * a gradient tape, a `Conv2d` followed by a BatchNorm (any {@link ChannelAffine}) and optionally a
+ * `ReLU` runs as one convolution with the norm folded into its weights (`Conv2d.callFolded`,
+ * `fold.ts`): the same values up to float32 rounding, in one pass over the activation. Modules with
+ * forward hooks are never folded.
+ *
  * @example
  * const net = new Sequential(new Conv2d({ inChannels: 3, outChannels: 8, kernelSize: 3 }), new ReLU());
  * net.add(new Flatten());
@@ -18,6 +26,8 @@ export type BuildModule = (config: ModuleConfig) => Module;
 export class Sequential extends Module {
   static readonly className = 'Sequential';
   private readonly layers: Module[] = [];
+  /** Fold Conv2d → BatchNorm (→ ReLU) into one convolution in evaluation mode (default false; `foldNorms`). */
+  foldInEval = false;
 
   constructor(...modules: Module[]) {
     super();
@@ -54,14 +64,21 @@ export class Sequential extends Module {
 
   forward(x: Tensor): Tensor {
     let y = x;
-    this.layers.forEach((layer, i) => {
+    for (let i = 0; i < this.layers.length; i++) {
+      const layer = this.layers[i] as Module;
       try {
-        y = layer.call(y);
+        const folded = foldedConvNorm(this, layer, this.layers[i + 1], this.layers[i + 2], y);
+        if (folded !== null) {
+          y = folded.y;
+          i += folded.withAct ? 2 : 1;
+        } else {
+          y = layer.call(y);
+        }
       } catch (err) {
         if (err instanceof Error) err.message = `${this.className}[${i}] → ${err.message}`;
         throw err;
       }
-    });
+    }
     return y;
   }
 

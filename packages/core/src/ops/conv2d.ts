@@ -4,6 +4,7 @@ import {
   engine,
   fused,
   pad,
+  relu,
   reshape,
   slice,
   split,
@@ -30,6 +31,8 @@ export interface GroupedConv2dOptions {
   groups?: number;
   /** Per-channel bias `[Cout]` added to the output (default none). */
   bias?: Tensor1D;
+  /** `'relu'`: max(y, 0) on the output, in the convolution's output pass where it is fused (default none). */
+  activation?: 'relu';
 }
 
 /**
@@ -40,7 +43,8 @@ export interface GroupedConv2dOptions {
  *
  * tfjs has no grouped convolution, so it is composed:
  * - `groups == 1`, dilation 1, with `bias`, outside a gradient tape: `fused.conv2d` (FusedConv2D),
- *   which adds the bias in the conv's output pass instead of a second pass over `y`.
+ *   which adds the bias (and applies `activation`) in the conv's output pass instead of further
+ *   passes over `y`.
  * - `groups == 1` otherwise: `conv2d`, then `addBias(y, bias)` (which saves no activation for
  *   backward). Under a tape this is faster: tfjs's fused gradient (a customGrad) always computes `dx`,
  *   even for a data input, while Conv2D's registered gradient is only asked for the inputs needed
@@ -87,8 +91,9 @@ export function groupedConv2d(x: Tensor4D, filter: Tensor4D, options: GroupedCon
 
   return tidy(() => {
     const taping = engine().state.gradientDepth > 0;
+    const activation = options.activation;
     if (!taping && groups === 1 && bias !== undefined && dh === 1 && dw === 1) {
-      return fused.conv2d({ x, filter, bias, strides, pad: tfPad, dilations });
+      return fused.conv2d({ x, filter, bias, strides, pad: tfPad, dilations, activation });
     }
     let y: Tensor4D;
     if (groups === 1) {
@@ -111,7 +116,8 @@ export function groupedConv2d(x: Tensor4D, filter: Tensor4D, options: GroupedCon
       );
     }
     if (thin) y = subsample2d(y, sh, sw);
-    return bias === undefined ? y : (addBias(y, bias) as Tensor4D);
+    if (bias !== undefined) y = addBias(y, bias) as Tensor4D;
+    return activation === 'relu' ? relu(y) : y;
   });
 }
 

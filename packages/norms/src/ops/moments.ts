@@ -5,6 +5,7 @@ import {
   customGrad,
   type GradSaveFunc,
   mul,
+  neg,
   reshape,
   rsqrt,
   square,
@@ -45,7 +46,9 @@ export function moments(x: Tensor, axes: number[]): Moments {
   const shift = meanOver(xf, axes);
   const centered = sub(xf, statsBroadcaster(x.shape, axes)(shift));
   const residual = meanOver(centered, axes);
-  const variance = sub(meanOver(square(centered), axes), square(residual));
+  const squares = square(centered);
+  const variance = sub(meanOver(squares, axes), square(residual));
+  squares.dispose(); // full size, read once: free it now rather than at the end of the step
   return {
     mean: add(shift, residual),
     variance,
@@ -75,8 +78,16 @@ export interface ComposedNormalizeOptions {
  *
  * Autodiff through the formula would make ~20 full-size passes and broadcast with Tile; this makes
  * ~7 forward and ~6 backward, with every reduction through `meanOver`. When the parameters are
- * broadcast along exactly the statistics axes (BatchNorm), mean(g) = weight·mean(dy) and the two
- * reductions serve dx, dweight and dbias alike. Statistics are computed off the gradient tape.
+ * broadcast along exactly the statistics axes (BatchNorm), the affine step folds into one scale and
+ * one shift per statistic, applied to the centered x that the statistics already made:
+ *
+ *   y = c·s + t,   c = x − shift,  s = weight·inv,  t = bias − r·s   (r = mean(c), inv = 1/sqrt(var + eps))
+ *   dx = dy·s + c·u + v,   u = −s·inv·m₂,  v = s·(r·inv·m₂ − m₁),   m₁ = mean(dy),  m₂ = inv·(mean(dy·c) − r·m₁)
+ *
+ * (m₂ = mean(dy·x̂), since x̂ = (c − r)·inv): 4 full-size passes forward and 5 backward, and c is
+ * saved for backward instead of a separate x̂. c is small and exact where x − shift is (Sterbenz), so
+ * c·s + t cancels nothing; r is the first pass's rounding error. The two reductions serve dx,
+ * dweight = Σ dy·x̂ and dbias = Σ dy alike. Statistics are computed off the gradient tape.
  *
  * @example
  * const y = composedNormalize(x, [0, 1, 2], 1e-5, { weight, bias }); // BatchNorm2d in training
@@ -94,7 +105,7 @@ export function composedNormalize(
     paramAxes,
     axes.map((a) => (a < 0 ? a + x.rank : a)),
   );
-  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  if (sameAxes && params.length > 0) return foldedNormalize(x, axes, eps, options);
   const paramCount = paramAxes.reduce((n, a) => n * x.shape[a], 1);
   const wide = statsBroadcaster(x.shape, axes);
   const op = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
@@ -114,19 +125,6 @@ export function composedNormalize(
           ...(weight ? [reshape(sumDyXhat(), weight.shape)] : []),
           ...(bias ? [reshape(sumDy(), bias.shape)] : []),
         ];
-        if (sameAxes && params.length > 0) {
-          const meanDy = meanOver(g0, axes);
-          const meanDyXhat = meanOver(mul(g0, xh), axes);
-          const scale = weight ? mul(iv, weight) : iv;
-          const dx = mul(sub(sub(g0, meanDy), mul(xh, meanDyXhat)), scale);
-          return [
-            dx,
-            ...paramGrads(
-              () => mul(meanDy, count),
-              () => mul(meanDyXhat, count),
-            ),
-          ];
-        }
         const g = weight ? mul(g0, weight) : g0;
         const dx = mul(sub(sub(g, wide(meanOver(g, axes))), mul(xh, wide(meanOver(mul(g, xh), axes)))), iv);
         const sumOver = (t: Tensor) => (paramAxes.length ? mul(meanOver(t, paramAxes), paramCount) : t);
@@ -136,6 +134,50 @@ export function composedNormalize(
             () => sumOver(g0),
             () => sumOver(mul(g0, xh)),
           ),
+        ];
+      },
+    };
+  });
+  return op(x, ...params);
+}
+
+/**
+ * `composedNormalize` when the parameters are broadcast along exactly the statistic axes (BatchNorm,
+ * InstanceNorm): the folded scale-and-shift form in its docstring.
+ */
+function foldedNormalize(
+  x: Tensor,
+  axes: number[],
+  eps: number,
+  { weight, bias, onStats }: ComposedNormalizeOptions,
+): Tensor {
+  const params = [weight, bias].filter((p): p is Tensor => p !== undefined);
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  const wide = statsBroadcaster(x.shape, axes);
+  const op = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as GradSaveFunc;
+    const m = moments(args[0] as Tensor, axes);
+    onStats?.(m.mean, m.variance, m.count);
+    const inv = rsqrt(add(m.variance, eps));
+    const s = weight ? mul(inv, weight) : inv;
+    const t = bias ? sub(bias, mul(m.residual, s)) : neg(mul(m.residual, s));
+    save([m.centered, m.residual, inv, s]);
+    return {
+      value: add(mul(m.centered, wide(s)), wide(t)),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [c, r, iv, sc] = saved as [Tensor, Tensor, Tensor, Tensor];
+        const g = dy.dtype === 'float32' ? dy : cast(dy, 'float32');
+        const m1 = meanOver(g, axes);
+        const gc = mul(g, c);
+        const m2 = mul(iv, sub(meanOver(gc, axes), mul(r, m1))); // mean(dy·x̂)
+        gc.dispose();
+        const u = neg(mul(mul(sc, iv), m2));
+        const v = mul(sc, sub(mul(mul(r, iv), m2), m1));
+        const dx = add(add(mul(g, wide(sc)), mul(c, wide(u))), wide(v));
+        return [
+          dx,
+          ...(weight ? [reshape(mul(m2, count), weight.shape)] : []),
+          ...(bias ? [reshape(mul(m1, count), bias.shape)] : []),
         ];
       },
     };

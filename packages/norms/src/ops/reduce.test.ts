@@ -5,7 +5,8 @@ import { expect, it } from 'vitest';
 import { meanOver } from './reduce';
 
 describeEachBackend('meanOver', () => {
-  // Innermost runs, leading/middle blocks (batched product, batch 1 or many), mixed, and the fallback.
+  // Innermost runs, leading/middle blocks (batched product, batch 1 or many), mixed, the fallback, and
+  // (last) blocks that wasm pools: 128 rows in 16 windows of 8, 64 rows per batch entry, 154 rows in 14 of 11.
   const cases: [number[], number[]][] = [
     [
       [4, 3, 5, 6],
@@ -31,6 +32,19 @@ describeEachBackend('meanOver', () => {
     ],
     [[6, 5], [0]],
     [[6, 5], [-1]],
+    // Blocks of ≥ 16 rows, which wasm averages by pooling (R1 partial means, then the product).
+    [
+      [2, 8, 8, 3],
+      [0, 1, 2],
+    ],
+    [
+      [3, 16, 4, 5],
+      [1, 2],
+    ],
+    [
+      [2, 7, 11, 4],
+      [0, 1, 2],
+    ],
   ];
   for (const [shape, axes] of cases) {
     it(`equals mean(x, [${axes}], keepDims) for [${shape}]`, async () => {

@@ -1,4 +1,14 @@
-import { fill, matMul, mean, reshape, type Tensor } from '@tensorflow/tfjs-core';
+import {
+  avgPool,
+  fill,
+  getBackend,
+  matMul,
+  mean,
+  reshape,
+  type Tensor,
+  type Tensor4D,
+  tidy,
+} from '@tensorflow/tfjs-core';
 
 /**
  * mean(x) over `axes`, keeping them as size-1 dimensions; the same value as `mean(x, axes, true)`,
@@ -11,8 +21,12 @@ import { fill, matMul, mean, reshape, type Tensor } from '@tensorflow/tfjs-core'
  * block and K those after it: no copy of x. x is the transposed left operand on purpose: XNNPACK (wasm)
  * repacks the right operand as constant weights, which costs more than `mean` for a fresh activation
  * (the timings are in bench/RESULTS.md, "Measurements behind design choices").
+ * On wasm that product runs in tfjs's single-threaded loop (XNNPACK takes only untransposed products),
+ * so a block of R = R1·R2 rows goes through XNNPACK's threaded average pooling instead: x as
+ * [B·R1, R2, 1, K] pooled over windows of R2 rows gives R1 partial means per (b, k), which the
+ * product then averages (`rowMeans`): one threaded pass over x, and a product over R1 ≤ 64 rows.
  * Innermost reduced axes after the block are then averaged on the (small) result. Any other layout
- * falls back to `mean`. The product accumulates in float32 like `mean`; callers that
+ * falls back to `mean`. The product and the pooling accumulate in float32 like `mean`; callers that
  * need more (moments) correct with a second pass.
  */
 export function meanOver(x: Tensor, axes: number[]): Tensor {
@@ -30,12 +44,45 @@ export function meanOver(x: Tensor, axes: number[]): Tensor {
   const shape = x.shape;
   const prod = (from: number, to: number) => shape.slice(from, to).reduce((n, d) => n * d, 1);
   const [batch, r, k] = [prod(0, a), prod(a, b + 1), prod(b + 1, rank)];
-  const columnOfMeans = fill([1, r, 1], 1 / r);
-  // [B, K, 1] has the memory order of the keepDims shape [..B, 1.., ..K].
-  const out = matMul(reshape(x, [batch, r, k]), columnOfMeans, true, false);
-  const block = reshape(
-    out,
-    shape.map((d, i) => (i >= a && i <= b ? 1 : d)),
-  );
-  return inner > 0 ? mean(block, innerAxes, true) : block;
+  // tidy: the reshaped and pooled intermediates go now, so a caller's dispose of x frees it.
+  return tidy(() => {
+    const block = reshape(
+      rowMeans(x, batch, r, k),
+      shape.map((d, i) => (i >= a && i <= b ? 1 : d)),
+    );
+    return inner > 0 ? mean(block, innerAxes, true) : block;
+  });
+}
+
+/** Rows pooled per window on wasm at least, and the most partial means kept per (b, k). */
+const MIN_WINDOW = 8;
+const MAX_PARTS = 64;
+
+/** mean of x seen as [B, R, K] over R, as [B, K, 1] (the memory order of the keepDims shape). */
+function rowMeans(x: Tensor, batch: number, r: number, k: number): Tensor {
+  const parts = getBackend() === 'wasm' ? poolParts(r) : 0;
+  if (parts > 0) {
+    const window = r / parts;
+    const pooled = avgPool(
+      reshape(x, [batch * parts, window, 1, k]) as Tensor4D,
+      [window, 1],
+      [window, 1],
+      'valid',
+    );
+    return columnMeans(reshape(pooled, [batch, parts, k]), batch, parts, k);
+  }
+  return columnMeans(x, batch, r, k);
+}
+
+/** [B, R, K]ᵀ × [1, R, 1] column of 1/R → [B, K, 1]. */
+function columnMeans(x: Tensor, batch: number, r: number, k: number): Tensor {
+  return matMul(reshape(x, [batch, r, k]), fill([1, r, 1], 1 / r), true, false);
+}
+
+/** The number of partial means R1 (a divisor of r, at most MAX_PARTS, windows of ≥ MIN_WINDOW rows), or 0. */
+function poolParts(r: number): number {
+  for (let parts = Math.min(MAX_PARTS, Math.floor(r / MIN_WINDOW)); parts >= 2; parts--) {
+    if (r % parts === 0) return parts;
+  }
+  return 0;
 }
