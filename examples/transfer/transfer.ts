@@ -2,7 +2,7 @@
 // Fashion-MNIST images three ways and print the three test accuracies side by side.
 //   pnpm --filter @convkit/example-transfer start                  # from the repository root
 //   tsx transfer.ts --backend wasm --record                         # the README's run, to result.json
-//   tsx transfer.ts --pretrain-images 2000 --fine-tune-epochs 3     # a quicker run
+//   tsx transfer.ts --pretrain-images 1000 --fine-tune-epochs 2      # a quicker run
 // The pretrained weights are cached in .cache/ (a checkpoint file): a second run skips pretraining.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -20,8 +20,8 @@ import {
   type Variant,
 } from './src/transfer';
 
-const usage = `usage: tsx transfer.ts [--backend webgpu|wasm|cpu] [--width 0.25] [--pretrain-images 10000] [--pretrain-epochs 1]
-       [--fine-tune-images 1000] [--fine-tune-epochs 10] [--test-images 10000] [--seed 0] [--fresh] [--record]
+const usage = `usage: tsx transfer.ts [--backend webgpu|wasm|cpu] [--width 0.25] [--pretrain-images 5000] [--pretrain-epochs 1]
+       [--fine-tune-images 1000] [--fine-tune-epochs 5] [--test-images 2000] [--seed 0] [--fresh] [--record]
   --fresh    pretrain again even if .cache/ holds the weights
   --record   write the result to examples/transfer/result.json (default options only; the README quotes it)`;
 
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     console.log(
       `pretraining ${o.model} (width ×${o.width}) on ${pretrainSet.count} MNIST images, ${o.pretrainEpochs} epoch(s)`,
     );
-    const p = await pretrain(o, pretrainSet, mnistTest);
+    const p = await pretrain(o, pretrainSet, sample(mnistTest, o.testImages, o.seed));
     weights = p.weights;
     mkdirSync(CACHE_DIR, { recursive: true });
     await writeFileAtomic(cache.pathname, weights);

@@ -24,13 +24,13 @@ export interface TransferOptions {
   model: string;
   /** Its width multiplier (0.25: a quarter of the channels, 4–8–16). Default 0.25. */
   width: number;
-  /** MNIST training images to pretrain on, and epochs. Default 10,000 and 1. */
+  /** MNIST training images to pretrain on, and epochs. Default 5,000 and 1. */
   pretrainImages: number;
   pretrainEpochs: number;
-  /** Fashion-MNIST training images to fine-tune on, and epochs. Default 1,000 and 10. */
+  /** Fashion-MNIST training images to fine-tune on, and epochs. Default 1,000 and 5. */
   fineTuneImages: number;
   fineTuneEpochs: number;
-  /** Fashion-MNIST test images the three models are measured on. Default 10,000 (all). */
+  /** Test images (a seeded sample): Fashion-MNIST for the three models, MNIST after pretraining. Default 2,000. */
   testImages: number;
   batchSize: number;
   /** Learning rates: pretraining and from scratch; the new head; the backbone in (c). */
@@ -45,15 +45,15 @@ export interface TransferOptions {
 export const TRANSFER_DEFAULTS: TransferOptions = {
   model: 'resnet20_mnist',
   width: 0.25,
-  pretrainImages: 10_000,
+  pretrainImages: 5000,
   pretrainEpochs: 1,
   fineTuneImages: 1000,
-  fineTuneEpochs: 10,
-  testImages: 10_000,
+  fineTuneEpochs: 5,
+  testImages: 2000,
   batchSize: 64,
-  lr: 2e-3,
-  headLr: 2e-3,
-  backboneLr: 2e-4,
+  lr: 1e-2,
+  headLr: 1e-2,
+  backboneLr: 1e-3,
   seed: 0,
   quiet: false,
 };
