@@ -68,10 +68,31 @@ describe('README numbers come from the measured run', () => {
   });
 
   it('no README quotes another MNIST accuracy', () => {
-    for (const path of readmes) {
+    // examples/transfer quotes its own run (pretraining on MNIST included), checked below.
+    for (const path of readmes.filter((p) => p !== 'examples/transfer/README.md')) {
       const quoted = read(path).match(/\b9\d\.\d\d ?%/g) ?? [];
       for (const q of quoted) expect(q.replace(' ', ''), path).toBe(accuracy.replace(' ', ''));
     }
+  });
+});
+
+describe('the transfer example README quotes its measured run', () => {
+  const result = JSON.parse(read('examples/transfer/result.json')) as {
+    accuracyPercent: Record<string, number>;
+    fineTuneImages: number;
+    testImages: number;
+    backend: string;
+  };
+
+  it('examples/transfer/result.json is a default run: 1,000 fine-tuning images, three variants', () => {
+    expect(result.fineTuneImages).toBe(1000);
+    expect(result.testImages).toBe(2000);
+    expect(Object.keys(result.accuracyPercent)).toEqual(['scratch', 'frozen', 'discriminative']);
+  });
+
+  it("the README's table and text have its accuracies", () => {
+    const text = read('examples/transfer/README.md');
+    for (const acc of Object.values(result.accuracyPercent)) expect(text).toContain(`${acc.toFixed(2)} %`);
   });
 });
 

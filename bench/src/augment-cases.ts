@@ -12,8 +12,7 @@ import {
 } from '@convkit/core';
 import { Adam } from '@convkit/trainer';
 import { dispose, type Tensor4D, tensor1d } from '@tensorflow/tfjs-core';
-import { TRAIN_DEFAULTS } from '../../examples/mnist/src/train-lib';
-import { AUGMENT_BATCH, AUGMENT_INPUTS, augmentCase, type Case, stepCase } from './cases';
+import { AUGMENT_BATCH, AUGMENT_INPUTS, augmentCase, type Case, stepCase, TRAIN_LR } from './cases';
 import type { MeasureOptions } from './measure';
 
 /** Backends where a train step on 256 images takes over 10 s: the step is listed as skipped. */
@@ -69,7 +68,7 @@ export async function augmentCases(backend: string): Promise<{ cases: Case[]; de
       continue;
     }
     const model = exampleCnn(h, w, c);
-    const optimizer = new Adam(model, { lr: TRAIN_DEFAULTS.lr });
+    const optimizer = new Adam(model, { lr: TRAIN_LR });
     const labels = tensor1d(
       Int32Array.from({ length: AUGMENT_BATCH }, (_, i) => i % 10),
       'int32',

@@ -27,6 +27,9 @@ export const CONV = { batch: 64, size: 14, inChannels: 8, outChannels: 16, kerne
 /** The batch of the train step: the first 64 MNIST training images. */
 export const TRAIN_BATCH = 64;
 
+/** Adam's learning rate in the train-step cases (the MNIST example's former default; it sets no timing). */
+export const TRAIN_LR = 2e-3;
+
 /**
  * One case, built by a job's setup; `run` ends with a read-back so GPU work is timed. A case with
  * `skipped` (e.g. 'too slow') is listed but not run.

@@ -4,8 +4,7 @@ import { batches, loadMnist } from '@convkit/data';
 import { mnistCnn } from '@convkit/models';
 import { Adam } from '@convkit/trainer';
 import { dispose, sum, type Variable, variable, variableGrads } from '@tensorflow/tfjs-core';
-import { TRAIN_DEFAULTS } from '../../examples/mnist/src/train-lib';
-import { CASES, type Case, CONV, TRAIN_BATCH } from './cases';
+import { CASES, type Case, CONV, TRAIN_BATCH, TRAIN_LR } from './cases';
 
 /** convkit's cases on `backend`, after `initBackend` (convkit's kernels and gradients). */
 export async function convkitCases(backend: string): Promise<{ cases: Case[]; detail: string }> {
@@ -23,7 +22,7 @@ export async function convkitCases(backend: string): Promise<{ cases: Case[]; de
   const convVars = [conv.weight, conv.bias as Variable, xVar];
 
   const model = mnistCnn({ rng: 0 });
-  const optimizer = new Adam(model, { lr: TRAIN_DEFAULTS.lr });
+  const optimizer = new Adam(model, { lr: TRAIN_LR });
   const first = batches(await loadMnist('train'), { batchSize: TRAIN_BATCH }).next();
   if (first.done) throw new Error('MNIST has no training batch');
   const { x: bx, y: by } = first.value;

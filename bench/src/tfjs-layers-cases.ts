@@ -15,8 +15,7 @@ import {
   variable,
   variableGrads,
 } from '@tensorflow/tfjs-core';
-import { TRAIN_DEFAULTS } from '../../examples/mnist/src/train-lib';
-import { CASES, type Case, CONV, TRAIN_BATCH } from './cases';
+import { CASES, type Case, CONV, TRAIN_BATCH, TRAIN_LR } from './cases';
 
 /**
  * The same cases in `@tensorflow/tfjs-layers` on `backend`, set up without convkit: the backend
@@ -70,7 +69,7 @@ export async function tfjsLayersCases(
       tfl.layers.dense({ units: 10, activation: 'softmax' }),
     ],
   });
-  model.compile({ optimizer: train.adam(TRAIN_DEFAULTS.lr), loss: 'categoricalCrossentropy' });
+  model.compile({ optimizer: train.adam(TRAIN_LR), loss: 'categoricalCrossentropy' });
   const first = batches(await loadMnist('train'), { batchSize: TRAIN_BATCH }).next();
   if (first.done) throw new Error('MNIST has no training batch');
   const { x: bx, y: labels } = first.value;

@@ -9,6 +9,7 @@ import {
   Sequential,
   seedConfig,
 } from '@convkit/core';
+import { type CreateNormOptions, createNorm, type NormName } from '@convkit/norms';
 import { Dropout } from '@convkit/regularization';
 import { type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { MNIST, PAPERS } from './cfgs';
@@ -28,9 +29,23 @@ import { checkKnownKeys } from './names';
 import type { ModelFamily } from './registry';
 
 /** Options of {@link MnistCnn}. */
-export type MnistCnnConfig = ModelOptions;
+export interface MnistCnnConfig extends ModelOptions {
+  /** A norm after each conv (before its activation): any `createNorm` name. Default `'none'`. */
+  norm?: NormName;
+  /** Options of the norms, e.g. `{ momentum: 0.1 }`. */
+  normOptions?: CreateNormOptions;
+}
 
-const KEYS = ['numClasses', 'inChannels', 'activation', 'dropRate', 'widthMultiplier', 'rng'];
+const KEYS = [
+  'numClasses',
+  'inChannels',
+  'activation',
+  'dropRate',
+  'widthMultiplier',
+  'norm',
+  'normOptions',
+  'rng',
+];
 
 /** {@link MnistCnn}'s resolved options: every default filled in, `rng` only as a numeric seed. */
 export type ResolvedMnistCnnConfig = Required<Omit<MnistCnnConfig, 'rng'>> & { rng?: number };
@@ -43,10 +58,13 @@ export type ResolvedMnistCnnConfig = Required<Omit<MnistCnnConfig, 'rng'>> & { r
  *              → Conv2d(8→16, 5, pad 2) → ReLU → MaxPool 2 → [N,7,7,16] → Flatten → Linear(784→10)
  *
  * Keys: `features.0`, `features.3`, `fc`; PyTorch's default init. With a numeric `rng` the weights are
- * those the example always had (`rng.fork()` per layer, in order).
+ * those the example always had (`rng.fork()` per layer, in order). With a `norm`, each conv is followed
+ * by it (as VGG's `_bn` models: the convs keep their bias), and the keys are `features.0` (conv),
+ * `features.1` (norm), `features.4`, `features.5`, `fc`.
  *
  * Options (defaults): `numClasses` 10, `inChannels` 1, `activation` 'relu', `dropRate` 0 (dropout before
- * `fc`), `widthMultiplier` 1 (the 8 and 16 conv widths), `rng` a fresh seed. Input: 28×28 only.
+ * `fc`), `widthMultiplier` 1 (the 8 and 16 conv widths), `norm` 'none', `normOptions` {}, `rng` a fresh
+ * seed. Input: 28×28 only.
  *
  * @example
  * const net = mnistCnn({ rng: 0 });
@@ -60,6 +78,8 @@ export class MnistCnn extends ZooModel {
   readonly drop: Dropout | null;
   private fc: Module;
   private readonly widths: [number, number];
+  /** Indices in `features` of the activation before each max-pool. */
+  private readonly stageIndices: [number, number];
 
   constructor(config: MnistCnnConfig = {}) {
     super();
@@ -70,23 +90,25 @@ export class MnistCnn extends ZooModel {
       activation: config.activation ?? 'relu',
       dropRate: checkProbability('MnistCnn', 'dropRate', config.dropRate ?? 0),
       widthMultiplier: checkMultiplier('MnistCnn', config.widthMultiplier ?? 1),
+      norm: config.norm ?? 'none',
+      normOptions: structuredClone(config.normOptions ?? {}),
       ...seedConfig(config.rng, 'MnistCnn'),
     };
     this.options = c;
     const rng = layerRng(config.rng, 'MnistCnn');
     const [w1, w2] = [scaleWidth(8, c.widthMultiplier), scaleWidth(16, c.widthMultiplier)];
     this.widths = [w1, w2];
-    this.features = this.addModule(
-      'features',
-      new Sequential(
-        new Conv2d({ inChannels: c.inChannels, outChannels: w1, kernelSize: 5, padding: 2, rng: rng.fork() }),
-        createActivation(c.activation),
-        new MaxPool2d({ kernelSize: 2 }),
-        new Conv2d({ inChannels: w1, outChannels: w2, kernelSize: 5, padding: 2, rng: rng.fork() }),
-        createActivation(c.activation),
-        new MaxPool2d({ kernelSize: 2 }),
-      ),
-    );
+    const features = new Sequential();
+    const block = (inChannels: number, outChannels: number) => {
+      features.add(new Conv2d({ inChannels, outChannels, kernelSize: 5, padding: 2, rng: rng.fork() }));
+      if (c.norm !== 'none') features.add(createNorm(c.norm, outChannels, c.normOptions));
+      features.add(createActivation(c.activation));
+      const activation = features.length - 1;
+      features.add(new MaxPool2d({ kernelSize: 2 }));
+      return activation;
+    };
+    this.stageIndices = [block(c.inChannels, w1), block(w1, w2)];
+    this.features = this.addModule('features', features);
     this.flatten = this.addModule('flatten', new Flatten());
     const fcRng = rng.fork();
     this.drop =
@@ -130,15 +152,16 @@ export class MnistCnn extends ZooModel {
 
   /** The activation before each max-pool: reductions 1 and 2. */
   featureInfo(): FeatureInfo[] {
+    const [a, b] = this.stageIndices;
     return [
-      { module: 'features.1', channels: this.widths[0], reduction: 1 },
-      { module: 'features.4', channels: this.widths[1], reduction: 2 },
+      { module: `features.${a}`, channels: this.widths[0], reduction: 1 },
+      { module: `features.${b}`, channels: this.widths[1], reduction: 2 },
     ];
   }
 
   forwardStages(x: Tensor): Tensor[] {
     checkImage('MnistCnn', x, this.options.inChannels);
-    return sequentialStages(this.features, x, new Set([1, 4]));
+    return sequentialStages(this.features, x, new Set(this.stageIndices));
   }
 
   resetClassifier(numClasses: number, options: { rng?: number | Rng } = {}): void {

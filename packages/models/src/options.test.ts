@@ -30,6 +30,27 @@ describe('model options', () => {
     for (const m of [gn, none, vgg, bn]) m.dispose();
   });
 
+  it("mnist_cnn's norm goes after each conv; the stages follow it; without one the weights are the same", async () => {
+    const plain = createModel('mnist_cnn', { rng: 0 });
+    const bn = createModel('mnist_cnn', { norm: 'batch', rng: 0 });
+    const normKeys = Object.keys(bn.stateDict()).filter((k) => /features\.(1|5)\./.test(k));
+    expect(normKeys.sort()).toEqual(
+      ['1', '5'].flatMap((i) =>
+        ['bias', 'numBatchesTracked', 'runningMean', 'runningVar', 'weight'].map((k) => `features.${i}.${k}`),
+      ),
+    );
+    expect(bn.numParameters() - plain.numParameters()).toBe(2 * (8 + 16));
+    expect(bn.featureInfo().map((f) => f.module)).toEqual(['features.2', 'features.6']);
+    expect(plain.featureInfo().map((f) => f.module)).toEqual(['features.1', 'features.4']);
+    // The convs draw the same initial weights with or without the norm.
+    expect(await param(bn, 'features.4.weight')?.data()).toEqual(
+      await param(plain, 'features.3.weight')?.data(),
+    );
+    const rebuilt = createModel(bn.toConfig());
+    expect(rebuilt.featureInfo()).toEqual(bn.featureInfo());
+    for (const m of [plain, bn, rebuilt]) m.dispose();
+  });
+
   it('activation replaces every ReLU; dropRate adds dropout before the classifier', () => {
     const m = createModel('resnet18_cifar', { ...small, activation: 'gelu', dropRate: 0.2 });
     expect(modules(m).filter(([, x]) => x.className === 'ReLU')).toEqual([]);
