@@ -68,8 +68,9 @@ describe('README numbers come from the measured run', () => {
   });
 
   it('no README quotes another MNIST accuracy', () => {
-    // examples/transfer quotes its own run (pretraining on MNIST included), checked below.
-    for (const path of readmes.filter((p) => p !== 'examples/transfer/README.md')) {
+    // examples/transfer and examples/fashion-mnist quote their own runs, checked below.
+    const own = ['examples/transfer/README.md', 'examples/fashion-mnist/README.md'];
+    for (const path of readmes.filter((p) => !own.includes(p))) {
       const quoted = read(path).match(/\b9\d\.\d\d ?%/g) ?? [];
       for (const q of quoted) expect(q.replace(' ', ''), path).toBe(accuracy.replace(' ', ''));
     }
@@ -93,6 +94,26 @@ describe('the transfer example README quotes its measured run', () => {
   it("the README's table and text have its accuracies", () => {
     const text = read('examples/transfer/README.md');
     for (const acc of Object.values(result.accuracyPercent)) expect(text).toContain(`${acc.toFixed(2)} %`);
+  });
+});
+
+describe('the Fashion-MNIST README quotes its measured run', () => {
+  const result = JSON.parse(read('examples/fashion-mnist/result.json')) as {
+    testAccuracyPercent: number;
+    correct: number;
+    testImages: number;
+    trainSeconds: number;
+    msPerStep: number;
+  };
+  it('examples/fashion-mnist/result.json evaluates all 10,000 test images; its README quotes it', () => {
+    expect(result.testImages).toBe(10_000);
+    expect(result.correct / result.testImages).toBeCloseTo(result.testAccuracyPercent / 100, 6);
+    const text = read('examples/fashion-mnist/README.md').replace(/\s+/g, ' ');
+    expect(text).toContain(
+      `**${result.testAccuracyPercent.toFixed(2)} %** test accuracy (${result.correct}/${result.testImages})`,
+    );
+    expect(text).toContain(`in ${result.trainSeconds} s of training`);
+    expect(text).toContain(`${result.msPerStep} ms/step`);
   });
 });
 
