@@ -148,6 +148,16 @@ export class OneCycleLR extends LrScheduler {
       finalDivFactor: checkNumber(who, 'finalDivFactor', o.finalDivFactor ?? 1e4, { above: 0 }),
       threePhase: checkBoolean(who, 'threePhase', o.threePhase ?? false),
     };
+    let phaseStart = 0;
+    for (const phase of phasesOf(config)) {
+      // A phase that ends where it starts divides by zero (NaN rates; PyTorch raises ZeroDivisionError).
+      if (phase.endStep === phaseStart) {
+        throw new Error(
+          `${who}: pctStart ${config.pctStart} of totalSteps ${totalSteps} leaves a phase of the cycle without steps (it would start and end at step ${phaseStart}; PyTorch divides by zero here): give more steps or another pctStart`,
+        );
+      }
+      phaseStart = phase.endStep;
+    }
     const names = optimizer?.optionNames ?? [];
     if (config.cycleMomentum && !names.includes('betas') && !names.includes('momentum')) {
       throw new Error(

@@ -59,6 +59,15 @@ describe('LrScheduler', () => {
         /OneCycleLR: needs an options object \{ maxLr, totalSteps \(or epochs and stepsPerEpoch\), \.\.\. \}, got undefined/,
       ],
       [
+        // 4 steps with pctStart 0.25: the warm-up would have no steps (every rate NaN before this check).
+        () => new OneCycleLR(opt, { maxLr: 0.1, totalSteps: 4, pctStart: 0.25 }),
+        /OneCycleLR: pctStart 0.25 of totalSteps 4 leaves a phase of the cycle without steps/,
+      ],
+      [
+        () => new OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10, pctStart: 0.1 }),
+        /OneCycleLR: pctStart 0.1 of totalSteps 10 leaves a phase of the cycle without steps/,
+      ],
+      [
         () => new StepLR(opt, { stepSize: 2, gamma: Number.NaN }),
         /StepLR: gamma must be a finite number > 0, got NaN/,
       ],
