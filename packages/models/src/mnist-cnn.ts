@@ -1,36 +1,23 @@
-import { checkPositiveInt, checkProbability, type Rng } from '@convkit/backend';
-import {
-  Conv2d,
-  checkImage,
-  Flatten,
-  layerRng,
-  MaxPool2d,
-  type Module,
-  Sequential,
-  seedConfig,
-} from '@convkit/core';
+import { Conv2d, checkImage, layerRng, MaxPool2d, Sequential, seedConfig } from '@convkit/core';
 import { Dropout } from '@convkit/regularization';
-import { type Tensor, tidy } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { MNIST, PAPERS } from './cfgs';
+import { LinearHeadModel } from './linear-head';
 import {
-  checkMultiplier,
-  checkNumClasses,
   classifier,
   createActivation,
   type FeatureInfo,
-  type ForwardHeadOptions,
+  MODEL_KEYS,
   type ModelOptions,
+  resolveModelOptions,
   scaleWidth,
   sequentialStages,
-  ZooModel,
 } from './model';
 import { checkKnownKeys } from './names';
 import type { ModelFamily } from './registry';
 
 /** Options of {@link MnistCnn}. */
 export type MnistCnnConfig = ModelOptions;
-
-const KEYS = ['numClasses', 'inChannels', 'activation', 'dropRate', 'widthMultiplier', 'rng'];
 
 /** {@link MnistCnn}'s resolved options: every default filled in, `rng` only as a numeric seed. */
 export type ResolvedMnistCnnConfig = Required<Omit<MnistCnnConfig, 'rng'>> & { rng?: number };
@@ -52,24 +39,17 @@ export type ResolvedMnistCnnConfig = Required<Omit<MnistCnnConfig, 'rng'>> & { r
  * const net = mnistCnn({ rng: 0 });
  * net.call(x); // [64, 28, 28, 1] → [64, 10]
  */
-export class MnistCnn extends ZooModel {
+export class MnistCnn extends LinearHeadModel {
   static readonly className = 'MnistCnn';
   override readonly options: ResolvedMnistCnnConfig;
   readonly features: Sequential;
-  readonly flatten: Flatten;
-  readonly drop: Dropout | null;
-  private fc: Module;
   private readonly widths: [number, number];
 
   constructor(config: MnistCnnConfig = {}) {
     super();
-    checkKnownKeys('MnistCnn', config, KEYS);
+    checkKnownKeys('MnistCnn', config, MODEL_KEYS);
     const c: ResolvedMnistCnnConfig = {
-      numClasses: checkNumClasses('MnistCnn', config.numClasses ?? 10),
-      inChannels: checkPositiveInt('MnistCnn', 'inChannels', config.inChannels ?? 1),
-      activation: config.activation ?? 'relu',
-      dropRate: checkProbability('MnistCnn', 'dropRate', config.dropRate ?? 0),
-      widthMultiplier: checkMultiplier('MnistCnn', config.widthMultiplier ?? 1),
+      ...resolveModelOptions('MnistCnn', config, { numClasses: 10, inChannels: 1, dropRate: 0 }),
       ...seedConfig(config.rng, 'MnistCnn'),
     };
     this.options = c;
@@ -87,23 +67,13 @@ export class MnistCnn extends ZooModel {
         new MaxPool2d({ kernelSize: 2 }),
       ),
     );
-    this.flatten = this.addModule('flatten', new Flatten());
     const fcRng = rng.fork();
-    this.drop =
-      c.dropRate > 0 ? this.addModule('drop', new Dropout({ p: c.dropRate, rng: rng.fork() })) : null;
-    this.fc = this.addModule('fc', classifier(7 * 7 * w2, c.numClasses, fcRng));
-  }
-
-  get numClasses(): number {
-    return this.options.numClasses;
+    const drop = c.dropRate > 0 ? new Dropout({ p: c.dropRate, rng: rng.fork() }) : null;
+    this.setHead(drop, classifier(7 * 7 * w2, c.numClasses, fcRng));
   }
 
   get numFeatures(): number {
     return 7 * 7 * this.widths[1];
-  }
-
-  get classifierName(): string {
-    return 'fc';
   }
 
   override torchFlattenShapes(): Record<string, [number, number, number]> {
@@ -120,14 +90,6 @@ export class MnistCnn extends ZooModel {
     return this.features.call(x);
   }
 
-  forwardHead(features: Tensor, options: ForwardHeadOptions = {}): Tensor {
-    return tidy(() => {
-      let y = this.flatten.call(features);
-      if (this.drop) y = this.drop.call(y);
-      return options.preLogits ? y : this.fc.call(y);
-    });
-  }
-
   /** The activation before each max-pool: reductions 1 and 2. */
   featureInfo(): FeatureInfo[] {
     return [
@@ -139,14 +101,6 @@ export class MnistCnn extends ZooModel {
   forwardStages(x: Tensor): Tensor[] {
     checkImage('MnistCnn', x, this.options.inChannels);
     return sequentialStages(this.features, x, new Set([1, 4]));
-  }
-
-  resetClassifier(numClasses: number, options: { rng?: number | Rng } = {}): void {
-    checkNumClasses('MnistCnn.resetClassifier', numClasses);
-    const old = this.fc;
-    this.fc = this.replaceModule('fc', classifier(this.numFeatures, numClasses, options.rng));
-    old.dispose();
-    this.options.numClasses = numClasses;
   }
 }
 
