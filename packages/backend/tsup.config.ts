@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/testing.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  // import.meta.url in the CJS build (wasm-threads.ts resolves tfjs-backend-wasm's files from this package).
-  shims: true,
-});
+// shims: import.meta.url in the CJS build (wasm-threads.ts resolves tfjs-backend-wasm's files from this package).
+export default packageConfig(['src/index.ts', 'src/testing.ts'], { shims: true });

@@ -1,16 +1,10 @@
 import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.base';
 
-const common = { format: ['esm', 'cjs'], sourcemap: true, target: 'es2022', shims: true } as const;
-
+// node.ts: the Node-only subpath; pool-worker.ts: the worker threads' script, loaded by path (not
+// imported). shims: import.meta.url in the CJS build (worker-pool.ts finds pool-worker.js beside itself).
 export default defineConfig([
-  {
-    ...common,
-    // node.ts: the Node-only subpath; pool-worker.ts: the worker threads' script, loaded by path (not
-    // imported). shims: import.meta.url in the CJS build (worker-pool.ts finds pool-worker.js beside itself).
-    entry: ['src/index.ts', 'src/node.ts', 'src/pool-worker.ts'],
-    dts: true,
-    clean: true,
-  },
+  packageConfig(['src/index.ts', 'src/node.ts', 'src/pool-worker.ts'], { shims: true }),
   // The `convkit` bin: ESM only, no types.
-  { ...common, entry: ['src/cli.ts'], format: ['esm'], dts: false, clean: false },
+  { ...packageConfig(['src/cli.ts'], { shims: true }), format: ['esm'], dts: false, clean: false },
 ]);

@@ -146,7 +146,8 @@ function closestNames(name: string, known: readonly string[]): string[] {
   return known.filter((k) => editDistance(f, fold(k)) <= limit);
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance (insertions, deletions, substitutions), for names of a few dozen characters. */
+export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];

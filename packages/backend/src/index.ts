@@ -24,6 +24,7 @@ export {
   checkPositiveInt,
   checkProbability,
   checkSeed,
+  editDistance,
 } from './checks';
 export { convkitGradients, registerGradients } from './gradients';
 export type { BackendReport, InitBackendOptions } from './init-backend';

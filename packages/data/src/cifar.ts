@@ -70,6 +70,16 @@ export function readCifar(bytes: Uint8Array, options: ReadCifarOptions): Dataset
   const images = new Uint8Array(count * PIXELS);
   const labels = new Uint8Array(count);
   decodeRecords(bytes, format, labelsKind, where, images, labels, 0);
+  return cifarDataset(images, labels, format, labelsKind);
+}
+
+/** A dataset of decoded CIFAR records: 32×32×3 images, their labels, the format's class names. */
+export function cifarDataset(
+  images: Uint8Array,
+  labels: Uint8Array,
+  format: 'cifar10' | 'cifar100',
+  labelsKind: 'fine' | 'coarse',
+): Dataset {
   return createDataset({
     images,
     labels,

@@ -23,29 +23,24 @@ export type { LoadCifar10Options, LoadCifar100Options } from './load-cifar';
 export type { LoadMnistOptions, Split } from './mnist';
 export { convertChannels, type ResizeOptions, resizeImage } from './resize';
 
+/** What to do in a browser instead of each loader that reads files. */
+const INSTEAD = {
+  loadMnist: 'fetch the IDX files and build the dataset with readIdx and createDataset',
+  loadFashionMnist: 'build the dataset with createDataset from pixels you fetch',
+  loadCifar10: 'fetch the .bin files and parse each with readCifar(bytes, { format: "cifar10" })',
+  loadCifar100: 'fetch the .bin files and parse each with readCifar(bytes, { format: "cifar100" })',
+  loadImageFolder:
+    'decode each fetched file with decodeImage, then convertChannels, resizeImage and createDataset',
+};
+
 /** A loader that needs a file system: in a browser it rejects, saying what to use instead. */
-function nodeOnly(name: string, instead: string) {
+function nodeOnly(name: keyof typeof INSTEAD) {
   return (): Promise<never> =>
-    Promise.reject(new Error(`${name} reads files and needs Node; in a browser, ${instead}`));
+    Promise.reject(new Error(`${name} reads files and needs Node; in a browser, ${INSTEAD[name]}`));
 }
 
-export const loadMnist: typeof LoadMnist = nodeOnly(
-  'loadMnist',
-  'fetch the IDX files and build the dataset with readIdx and createDataset',
-);
-export const loadFashionMnist: typeof LoadFashionMnist = nodeOnly(
-  'loadFashionMnist',
-  'build the dataset with createDataset from pixels you fetch',
-);
-export const loadCifar10: typeof LoadCifar10 = nodeOnly(
-  'loadCifar10',
-  'fetch the .bin files and parse each with readCifar(bytes, { format: "cifar10" })',
-);
-export const loadCifar100: typeof LoadCifar100 = nodeOnly(
-  'loadCifar100',
-  'fetch the .bin files and parse each with readCifar(bytes, { format: "cifar100" })',
-);
-export const loadImageFolder: typeof LoadImageFolder = nodeOnly(
-  'loadImageFolder',
-  'decode each fetched file with decodeImage, then convertChannels, resizeImage and createDataset',
-);
+export const loadMnist: typeof LoadMnist = nodeOnly('loadMnist');
+export const loadFashionMnist: typeof LoadFashionMnist = nodeOnly('loadFashionMnist');
+export const loadCifar10: typeof LoadCifar10 = nodeOnly('loadCifar10');
+export const loadCifar100: typeof LoadCifar100 = nodeOnly('loadCifar100');
+export const loadImageFolder: typeof LoadImageFolder = nodeOnly('loadImageFolder');

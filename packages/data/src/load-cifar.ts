@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkSize, classesOf, decodeRecords, PIXELS } from './cifar';
-import { createDataset, type Dataset } from './dataset';
+import { checkSize, cifarDataset, decodeRecords, PIXELS } from './cifar';
+import type { Dataset } from './dataset';
 import type { Split } from './mnist';
 
 /** Options of {@link loadCifar10}. */
@@ -115,14 +115,7 @@ async function loadCifar(
     decodeRecords(bytes, format, labelsKind, `${fn}: ${paths[i]}`, images, labels, at);
     at += counts[i];
   }
-  return createDataset({
-    images,
-    labels,
-    height: 32,
-    width: 32,
-    channels: 3,
-    classes: classesOf(format, labelsKind),
-  });
+  return cifarDataset(images, labels, format, labelsKind);
 }
 
 function isFile(path: string): Promise<boolean> {

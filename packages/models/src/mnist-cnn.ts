@@ -1,29 +1,18 @@
-import { checkPositiveInt, checkProbability, type Rng } from '@convkit/backend';
-import {
-  Conv2d,
-  checkImage,
-  Flatten,
-  layerRng,
-  MaxPool2d,
-  type Module,
-  Sequential,
-  seedConfig,
-} from '@convkit/core';
+import { Conv2d, checkImage, layerRng, MaxPool2d, Sequential, seedConfig } from '@convkit/core';
 import { type CreateNormOptions, createNorm, type NormName } from '@convkit/norms';
 import { Dropout } from '@convkit/regularization';
-import { type Tensor, tidy } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { MNIST, PAPERS } from './cfgs';
+import { LinearHeadModel } from './linear-head';
 import {
-  checkMultiplier,
-  checkNumClasses,
   classifier,
   createActivation,
   type FeatureInfo,
-  type ForwardHeadOptions,
+  MODEL_KEYS,
   type ModelOptions,
+  resolveModelOptions,
   scaleWidth,
   sequentialStages,
-  ZooModel,
 } from './model';
 import { checkKnownKeys } from './names';
 import type { ModelFamily } from './registry';
@@ -36,16 +25,7 @@ export interface MnistCnnConfig extends ModelOptions {
   normOptions?: CreateNormOptions;
 }
 
-const KEYS = [
-  'numClasses',
-  'inChannels',
-  'activation',
-  'dropRate',
-  'widthMultiplier',
-  'norm',
-  'normOptions',
-  'rng',
-];
+const KEYS = [...MODEL_KEYS, 'norm', 'normOptions'];
 
 /** {@link MnistCnn}'s resolved options: every default filled in, `rng` only as a numeric seed. */
 export type ResolvedMnistCnnConfig = Required<Omit<MnistCnnConfig, 'rng'>> & { rng?: number };
@@ -70,13 +50,10 @@ export type ResolvedMnistCnnConfig = Required<Omit<MnistCnnConfig, 'rng'>> & { r
  * const net = mnistCnn({ rng: 0 });
  * net.call(x); // [64, 28, 28, 1] → [64, 10]
  */
-export class MnistCnn extends ZooModel {
+export class MnistCnn extends LinearHeadModel {
   static readonly className = 'MnistCnn';
   override readonly options: ResolvedMnistCnnConfig;
   readonly features: Sequential;
-  readonly flatten: Flatten;
-  readonly drop: Dropout | null;
-  private fc: Module;
   private readonly widths: [number, number];
   /** Indices in `features` of the activation before each max-pool. */
   private readonly stageIndices: [number, number];
@@ -85,11 +62,7 @@ export class MnistCnn extends ZooModel {
     super();
     checkKnownKeys('MnistCnn', config, KEYS);
     const c: ResolvedMnistCnnConfig = {
-      numClasses: checkNumClasses('MnistCnn', config.numClasses ?? 10),
-      inChannels: checkPositiveInt('MnistCnn', 'inChannels', config.inChannels ?? 1),
-      activation: config.activation ?? 'relu',
-      dropRate: checkProbability('MnistCnn', 'dropRate', config.dropRate ?? 0),
-      widthMultiplier: checkMultiplier('MnistCnn', config.widthMultiplier ?? 1),
+      ...resolveModelOptions('MnistCnn', config, { numClasses: 10, inChannels: 1, dropRate: 0 }),
       norm: config.norm ?? 'none',
       normOptions: structuredClone(config.normOptions ?? {}),
       ...seedConfig(config.rng, 'MnistCnn'),
@@ -109,23 +82,13 @@ export class MnistCnn extends ZooModel {
     };
     this.stageIndices = [block(c.inChannels, w1), block(w1, w2)];
     this.features = this.addModule('features', features);
-    this.flatten = this.addModule('flatten', new Flatten());
     const fcRng = rng.fork();
-    this.drop =
-      c.dropRate > 0 ? this.addModule('drop', new Dropout({ p: c.dropRate, rng: rng.fork() })) : null;
-    this.fc = this.addModule('fc', classifier(7 * 7 * w2, c.numClasses, fcRng));
-  }
-
-  get numClasses(): number {
-    return this.options.numClasses;
+    const drop = c.dropRate > 0 ? new Dropout({ p: c.dropRate, rng: rng.fork() }) : null;
+    this.setHead(drop, classifier(7 * 7 * w2, c.numClasses, fcRng));
   }
 
   get numFeatures(): number {
     return 7 * 7 * this.widths[1];
-  }
-
-  get classifierName(): string {
-    return 'fc';
   }
 
   override torchFlattenShapes(): Record<string, [number, number, number]> {
@@ -142,14 +105,6 @@ export class MnistCnn extends ZooModel {
     return this.features.call(x);
   }
 
-  forwardHead(features: Tensor, options: ForwardHeadOptions = {}): Tensor {
-    return tidy(() => {
-      let y = this.flatten.call(features);
-      if (this.drop) y = this.drop.call(y);
-      return options.preLogits ? y : this.fc.call(y);
-    });
-  }
-
   /** The activation before each max-pool: reductions 1 and 2. */
   featureInfo(): FeatureInfo[] {
     const [a, b] = this.stageIndices;
@@ -162,14 +117,6 @@ export class MnistCnn extends ZooModel {
   forwardStages(x: Tensor): Tensor[] {
     checkImage('MnistCnn', x, this.options.inChannels);
     return sequentialStages(this.features, x, new Set(this.stageIndices));
-  }
-
-  resetClassifier(numClasses: number, options: { rng?: number | Rng } = {}): void {
-    checkNumClasses('MnistCnn.resetClassifier', numClasses);
-    const old = this.fc;
-    this.fc = this.replaceModule('fc', classifier(this.numFeatures, numClasses, options.rng));
-    old.dispose();
-    this.options.numClasses = numClasses;
   }
 }
 

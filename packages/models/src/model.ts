@@ -1,4 +1,4 @@
-import { BRAND, checkNumber, type Rng } from '@convkit/backend';
+import { BRAND, checkNumber, checkPositiveInt, checkProbability, type Rng } from '@convkit/backend';
 import {
   ELU,
   GELU,
@@ -62,6 +62,31 @@ export interface ModelOptions {
   rng?: number | Rng;
 }
 
+/** The keys of {@link ModelOptions}, in the order families list them (a family adds its own around them). */
+export const MODEL_KEYS = ['numClasses', 'inChannels', 'activation', 'dropRate', 'widthMultiplier', 'rng'];
+
+/** {@link ModelOptions} resolved: every default filled in (`rng` is the family's, see `seedConfig`). */
+export type ResolvedModelOptions = Required<Omit<ModelOptions, 'rng'>>;
+
+/**
+ * Resolves and checks the options every family takes, with the family's defaults for `numClasses`,
+ * `inChannels` and `dropRate` (`activation` 'relu', `widthMultiplier` 1). The family checks its unknown
+ * keys before and appends `...seedConfig(options.rng, who)` after.
+ */
+export function resolveModelOptions(
+  who: string,
+  options: ModelOptions,
+  defaults: Pick<ResolvedModelOptions, 'numClasses' | 'inChannels' | 'dropRate'>,
+): ResolvedModelOptions {
+  return {
+    numClasses: checkNumClasses(who, options.numClasses ?? defaults.numClasses),
+    inChannels: checkPositiveInt(who, 'inChannels', options.inChannels ?? defaults.inChannels),
+    activation: options.activation ?? 'relu',
+    dropRate: checkProbability(who, 'dropRate', options.dropRate ?? defaults.dropRate),
+    widthMultiplier: checkMultiplier(who, options.widthMultiplier ?? 1),
+  };
+}
+
 /** Where a feature map of {@link ZooModel.forwardStages} comes from. */
 export interface FeatureInfo {
   /** The module whose output it is, by dotted name (e.g. `'layer2'`, `'features.8'`). */
@@ -121,8 +146,11 @@ export function classifier(numFeatures: number, numClasses: number, rng: number 
 export abstract class ZooModel extends Module {
   /** Checked by `instanceof ZooModel` across the ESM and CJS builds (see `Module`). */
   static override readonly [BRAND]: string = '@convkit/models.ZooModel';
-  /** Outputs of the classifier (0: none, the model returns pooled features). */
-  abstract get numClasses(): number;
+  /** Outputs of the classifier (0: none, the model returns pooled features): `options.numClasses`. */
+  get numClasses(): number {
+    return this.options.numClasses;
+  }
+
   /** Width of the classifier's input (the pre-logits features). */
   abstract get numFeatures(): number;
   /** The classifier's dotted name, torchvision's (`'fc'`, `'classifier.6'`). */
@@ -144,7 +172,7 @@ export abstract class ZooModel extends Module {
    * The resolved options (architecture and options, defaults filled in, JSON-safe): `toConfig()` returns
    * a copy and `createModel(model.toConfig())` rebuilds the model from it.
    */
-  abstract override readonly options: ModelOptions;
+  abstract override readonly options: ResolvedModelOptions;
 
   /**
    * Linear layers that follow the flattening of an `[H, W, C]` feature map, by dotted module name.

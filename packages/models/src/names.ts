@@ -1,19 +1,4 @@
-import { checkOptions } from '@convkit/backend';
-
-/** Edit distance (insertions, deletions, substitutions; case-insensitive). */
-export function editDistance(a: string, b: string): number {
-  const s = a.toLowerCase();
-  const t = b.toLowerCase();
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= s.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= t.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[t.length];
-}
+import { checkOptions, editDistance } from '@convkit/backend';
 
 /**
  * The known names closest to `name`, best first: names containing it (or contained in it) and names

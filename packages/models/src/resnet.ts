@@ -1,8 +1,7 @@
-import { checkPositiveInt, checkProbability, type Rng } from '@convkit/backend';
+import { checkPositiveInt, checkProbability } from '@convkit/backend';
 import {
   checkImage,
   convNormAct,
-  Flatten,
   type FoldsNorms,
   GlobalAvgPool2d,
   layerRng,
@@ -15,16 +14,15 @@ import { type CreateNormOptions, createNorm, type NormName } from '@convkit/norm
 import { Dropout } from '@convkit/regularization';
 import { type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { CIFAR10, IMAGENET, MNIST, PAPERS } from './cfgs';
+import { LinearHeadModel } from './linear-head';
 import {
-  checkMultiplier,
-  checkNumClasses,
   classifier,
   createActivation,
   type FeatureInfo,
-  type ForwardHeadOptions,
+  MODEL_KEYS,
   type ModelOptions,
+  resolveModelOptions,
   scaleWidth,
-  ZooModel,
 } from './model';
 import { checkKnownKeys } from './names';
 import type { ModelCfg, ModelEntry, ModelFamily, ModelTestCfg } from './registry';
@@ -71,12 +69,7 @@ const KEYS = [
   'groups',
   'widthPerGroup',
   'stem',
-  'numClasses',
-  'inChannels',
-  'activation',
-  'dropRate',
-  'widthMultiplier',
-  'rng',
+  ...MODEL_KEYS,
   'norm',
   'normOptions',
   'dropPathRate',
@@ -114,11 +107,7 @@ function resolve(c: ResNetConfig): ResolvedResNetConfig {
     groups: checkPositiveInt('ResNet', 'groups', c.groups ?? 1),
     widthPerGroup: checkPositiveInt('ResNet', 'widthPerGroup', c.widthPerGroup ?? 64),
     stem,
-    numClasses: checkNumClasses('ResNet', c.numClasses ?? 1000),
-    inChannels: checkPositiveInt('ResNet', 'inChannels', c.inChannels ?? 3),
-    activation: c.activation ?? 'relu',
-    dropRate: checkProbability('ResNet', 'dropRate', c.dropRate ?? 0),
-    widthMultiplier: checkMultiplier('ResNet', c.widthMultiplier ?? 1),
+    ...resolveModelOptions('ResNet', c, { numClasses: 1000, inChannels: 3, dropRate: 0 }),
     norm: c.norm ?? 'batch',
     normOptions: structuredClone(c.normOptions ?? {}),
     dropPathRate: checkProbability('ResNet', 'dropPathRate', c.dropPathRate ?? 0),
@@ -146,7 +135,7 @@ function resolve(c: ResNetConfig): ResolvedResNetConfig {
  * const net = new ResNet({ block: 'basic', layers: [2, 2, 2, 2], numClasses: 10, rng: 0 }); // resnet18
  * net.call(x); // [8, 224, 224, 3] → [8, 10]
  */
-export class ResNet extends ZooModel implements FoldsNorms {
+export class ResNet extends LinearHeadModel implements FoldsNorms {
   static readonly className = 'ResNet';
   override readonly options: ResolvedResNetConfig;
   /** Fold the stem's conv → norm → activation into one convolution in evaluation mode (`foldNorms`; default false). */
@@ -157,9 +146,6 @@ export class ResNet extends ZooModel implements FoldsNorms {
   readonly maxpool: MaxPool2d | null;
   readonly stages: Sequential[] = [];
   readonly avgpool: GlobalAvgPool2d;
-  readonly flatten: Flatten;
-  readonly drop: Dropout | null;
-  private fc: Module;
   private readonly stageChannels: number[] = [];
 
   constructor(config: ResNetConfig) {
@@ -205,22 +191,12 @@ export class ResNet extends ZooModel implements FoldsNorms {
       this.stageChannels.push(inChannels);
     });
     this.avgpool = this.addModule('avgpool', new GlobalAvgPool2d());
-    this.flatten = this.addModule('flatten', new Flatten());
-    this.drop =
-      c.dropRate > 0 ? this.addModule('drop', new Dropout({ p: c.dropRate, rng: rng.fork() })) : null;
-    this.fc = this.addModule('fc', classifier(inChannels, c.numClasses, rng));
-  }
-
-  get numClasses(): number {
-    return this.options.numClasses;
+    const drop = c.dropRate > 0 ? new Dropout({ p: c.dropRate, rng: rng.fork() }) : null;
+    this.setHead(drop, classifier(inChannels, c.numClasses, rng));
   }
 
   get numFeatures(): number {
     return this.stageChannels[this.stageChannels.length - 1];
-  }
-
-  get classifierName(): string {
-    return 'fc';
   }
 
   private stem(x: Tensor): Tensor {
@@ -237,12 +213,9 @@ export class ResNet extends ZooModel implements FoldsNorms {
     });
   }
 
-  forwardHead(features: Tensor, options: ForwardHeadOptions = {}): Tensor {
-    return tidy(() => {
-      let y = this.flatten.call(this.avgpool.call(features));
-      if (this.drop) y = this.drop.call(y);
-      return options.preLogits ? y : this.fc.call(y);
-    });
+  /** Global average pooling before `flatten`. */
+  protected override pool(features: Tensor): Tensor {
+    return this.avgpool.call(features);
   }
 
   featureInfo(): FeatureInfo[] {
@@ -272,14 +245,6 @@ export class ResNet extends ZooModel implements FoldsNorms {
       }
       return out;
     });
-  }
-
-  resetClassifier(numClasses: number, options: { rng?: number | Rng } = {}): void {
-    checkNumClasses('ResNet.resetClassifier', numClasses);
-    const old = this.fc;
-    this.fc = this.replaceModule('fc', classifier(this.numFeatures, numClasses, options.rng));
-    old.dispose();
-    this.options.numClasses = numClasses;
   }
 }
 

@@ -1,33 +1,12 @@
-import { checkPositiveInt, checkProbability, type Rng } from '@convkit/backend';
-import {
-  AdaptiveAvgPool2d,
-  Conv2d,
-  checkImage,
-  Flatten,
-  Identity,
-  Linear,
-  layerRng,
-  MaxPool2d,
-  type Module,
-  Sequential,
-  seedConfig,
-} from '@convkit/core';
+import { checkPositiveInt, type Rng } from '@convkit/backend';
+import { Conv2d, Identity, Linear, layerRng, MaxPool2d, type Module, seedConfig } from '@convkit/core';
 import { kaimingNormal, normal } from '@convkit/init';
 import { type CreateNormOptions, createNorm, type NormName } from '@convkit/norms';
 import { Dropout } from '@convkit/regularization';
-import { type Tensor, tidy, zeros } from '@tensorflow/tfjs-core';
+import { zeros } from '@tensorflow/tfjs-core';
 import { IMAGENET, PAPERS } from './cfgs';
-import {
-  checkMultiplier,
-  checkNumClasses,
-  createActivation,
-  type FeatureInfo,
-  type ForwardHeadOptions,
-  type ModelOptions,
-  scaleWidth,
-  sequentialStages,
-  ZooModel,
-} from './model';
+import { MlpHeadModel } from './mlp-head';
+import { createActivation, MODEL_KEYS, type ModelOptions, resolveModelOptions, scaleWidth } from './model';
 import { checkKnownKeys } from './names';
 import type { ModelCfg, ModelEntry, ModelFamily } from './registry';
 
@@ -42,17 +21,7 @@ export interface VGGConfig extends ModelOptions {
   normOptions?: CreateNormOptions;
 }
 
-const KEYS = [
-  'layers',
-  'numClasses',
-  'inChannels',
-  'activation',
-  'dropRate',
-  'widthMultiplier',
-  'rng',
-  'norm',
-  'normOptions',
-];
+const KEYS = ['layers', ...MODEL_KEYS, 'norm', 'normOptions'];
 
 /** {@link VGG}'s resolved options: every default filled in, `rng` only as a numeric seed. */
 export type ResolvedVGGConfig = Required<Omit<VGGConfig, 'rng'>> & { rng?: number };
@@ -66,11 +35,7 @@ function resolve(c: VGGConfig): ResolvedVGGConfig {
   }
   return {
     layers: c.layers.map((v, i) => (v === 'M' ? v : checkPositiveInt('VGG', `layers[${i}]`, v))),
-    numClasses: checkNumClasses('VGG', c.numClasses ?? 1000),
-    inChannels: checkPositiveInt('VGG', 'inChannels', c.inChannels ?? 3),
-    activation: c.activation ?? 'relu',
-    dropRate: checkProbability('VGG', 'dropRate', c.dropRate ?? 0.5),
-    widthMultiplier: checkMultiplier('VGG', c.widthMultiplier ?? 1),
+    ...resolveModelOptions('VGG', c, { numClasses: 1000, inChannels: 3, dropRate: 0.5 }),
     norm: c.norm ?? 'none',
     normOptions: structuredClone(c.normOptions ?? {}),
     ...seedConfig(c.rng, 'VGG'),
@@ -106,33 +71,28 @@ function zeroBias(layer: Conv2d | Linear): void {
  *
  * Options (defaults): `numClasses` 1000 (0: no last linear), `inChannels` 3, `norm` 'none',
  * `activation` 'relu', `dropRate` 0.5, `widthMultiplier` 1 (convs and the 4096-wide hidden layers),
- * `rng` a fresh seed. Shapes: `[N, H, W, inChannels] → [N, numClasses]`, H, W ≥ 32.
+ * `rng` a fresh seed. Shapes: `[N, H, W, inChannels] → [N, numClasses]`, H, W ≥ 32. Stages (timm's VGG
+ * feature maps): the activation before each max-pool, reductions 1, 2, 4, 8, 16.
  *
  * @example
  * const net = vgg16_bn({ numClasses: 10, rng: 0 });
  */
-export class VGG extends ZooModel {
+export class VGG extends MlpHeadModel {
   static readonly className = 'VGG';
   override readonly options: ResolvedVGGConfig;
-  readonly features: Sequential;
-  readonly avgpool: AdaptiveAvgPool2d;
-  readonly flatten: Flatten;
-  private classifier: Sequential;
-  private readonly hidden: number;
-  private readonly lastChannels: number;
-  private readonly stageEnds: { index: number; channels: number }[] = [];
 
   constructor(config: VGGConfig) {
-    super();
+    super(7);
     const c = resolve(config);
     this.options = c;
     const rng = layerRng(config.rng, 'VGG');
-    this.features = new Sequential();
     let channels = c.inChannels;
+    let reduction = 1;
     for (const v of c.layers) {
       if (v === 'M') {
-        this.stageEnds.push({ index: this.features.length - 1, channels });
+        this.endStage(channels, reduction);
         this.features.add(new MaxPool2d({ kernelSize: 2, stride: 2 }));
+        reduction *= 2;
         continue;
       }
       const out = scaleWidth(v, c.widthMultiplier);
@@ -146,81 +106,22 @@ export class VGG extends ZooModel {
       this.features.add(createActivation(c.activation));
       channels = out;
     }
-    this.lastChannels = channels;
-    this.hidden = scaleWidth(4096, c.widthMultiplier);
-    this.addModule('features', this.features);
-    this.avgpool = this.addModule('avgpool', new AdaptiveAvgPool2d({ outputSize: 7 }));
-    this.flatten = this.addModule('flatten', new Flatten());
-    this.classifier = this.addModule(
-      'classifier',
-      new Sequential(
-        linearNormal(channels * 49, this.hidden, rng),
-        createActivation(c.activation),
-        new Dropout({ p: c.dropRate, rng: rng.fork() }),
-        linearNormal(this.hidden, this.hidden, rng),
-        createActivation(c.activation),
-        new Dropout({ p: c.dropRate, rng: rng.fork() }),
-        lastLayer(this.hidden, c.numClasses, rng),
-      ),
-    );
+    const hidden = scaleWidth(4096, c.widthMultiplier);
+    this.setClassifier(channels, hidden, [
+      linearNormal(channels * 49, hidden, rng),
+      createActivation(c.activation),
+      new Dropout({ p: c.dropRate, rng: rng.fork() }),
+      linearNormal(hidden, hidden, rng),
+      createActivation(c.activation),
+      new Dropout({ p: c.dropRate, rng: rng.fork() }),
+      this.lastLayer(hidden, c.numClasses, rng),
+    ]);
   }
 
-  get numClasses(): number {
-    return this.options.numClasses;
+  /** `Linear(hidden → n)` with N(0, 0.01) init, or Identity for n = 0. */
+  protected lastLayer(hidden: number, numClasses: number, rng: Rng): Module {
+    return numClasses === 0 ? new Identity() : linearNormal(hidden, numClasses, rng);
   }
-
-  get numFeatures(): number {
-    return this.hidden;
-  }
-
-  get classifierName(): string {
-    return 'classifier.6';
-  }
-
-  override torchFlattenShapes(): Record<string, [number, number, number]> {
-    return { 'classifier.0': [7, 7, this.lastChannels] };
-  }
-
-  forwardFeatures(x: Tensor): Tensor {
-    checkImage('VGG', x, this.options.inChannels);
-    return this.features.call(x);
-  }
-
-  /** Pools to 7×7 and runs the classifier; `preLogits` stops before its last linear layer. */
-  forwardHead(features: Tensor, options: ForwardHeadOptions = {}): Tensor {
-    return tidy(() => {
-      let y = this.flatten.call(this.avgpool.call(features));
-      const layers = [...this.classifier];
-      for (const layer of options.preLogits ? layers.slice(0, -1) : layers) y = layer.call(y);
-      return y;
-    });
-  }
-
-  /** The activation before each max-pool (timm's VGG feature maps): reductions 1, 2, 4, 8, 16. */
-  featureInfo(): FeatureInfo[] {
-    return this.stageEnds.map(({ index, channels }, i) => ({
-      module: `features.${index}`,
-      channels,
-      reduction: 2 ** i,
-    }));
-  }
-
-  forwardStages(x: Tensor): Tensor[] {
-    checkImage('VGG', x, this.options.inChannels);
-    return sequentialStages(this.features, x, new Set(this.stageEnds.map((s) => s.index)));
-  }
-
-  resetClassifier(numClasses: number, options: { rng?: number | Rng } = {}): void {
-    checkNumClasses('VGG.resetClassifier', numClasses);
-    const last = lastLayer(this.hidden, numClasses, layerRng(options.rng, 'VGG'));
-    this.classifier = this.replaceLastLayer('classifier', this.classifier, last);
-    this.options.numClasses = numClasses;
-  }
-}
-
-/** The last classifier layer: `Linear(hidden → n)` with N(0, 0.01) init, or Identity for n = 0. */
-export function lastLayer(hidden: number, numClasses: number, rng: Rng): Module {
-  return numClasses === 0 ? new Identity() : linearNormal(hidden, numClasses, rng);
 }
 
 // biome-ignore format: one line per configuration, as torchvision's `cfgs`

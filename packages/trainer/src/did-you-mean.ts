@@ -1,19 +1,8 @@
+import { editDistance } from '@convkit/backend';
+
 /** Lower case without separators: `weight_decay`, `Weight-Decay` and `weightDecay` compare equal. */
 function fold(name: string): string {
   return name.toLowerCase().replace(/[-_\s]/g, '');
-}
-
-/** Levenshtein distance, for names of a few dozen characters. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
 }
 
 /**
@@ -30,7 +19,7 @@ export function closestName(name: string, known: readonly string[]): string | un
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(folded.length / 3)) + 1;
   for (const k of known) {
-    const d = distance(folded, fold(k));
+    const d = editDistance(folded, fold(k));
     if (d < bestDistance) {
       best = k;
       bestDistance = d;

@@ -35,3 +35,37 @@ export function show(value: unknown): string {
 export function dropUndefined<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/**
+ * An optimizer's constructor options resolved: unknown keys refused (`known`: the keys of `defaults`
+ * unless given), the defaults overridden by the hyperparameters given, and `fused` (default true).
+ * The values are checked later, per group, by the optimizer's `checkOptions`.
+ */
+export function resolveOptimizerOptions<H extends object>(
+  name: string,
+  options: Partial<H> & { fused?: boolean },
+  defaults: Partial<H>,
+  known: readonly string[] = Object.keys(defaults),
+): H & { fused: boolean } {
+  const { fused, ...rest } = options ?? {};
+  checkKeys(name, rest, known);
+  const config = { ...defaults, ...dropUndefined(rest) } as H;
+  return { ...config, fused: checkBoolean(name, 'fused', fused ?? true) };
+}
+
+/**
+ * Checks the header of a state dict that `name` (an optimizer or a schedule, saved under `owner`)
+ * loads: an object, version 1, saved by `name`.
+ */
+export function checkStateDictHeader(
+  who: string,
+  dict: unknown,
+  owner: 'optimizer' | 'scheduler',
+  name: string,
+): void {
+  if (dict === null || typeof dict !== 'object')
+    throw new Error(`${who}: expected a state dict, got ${show(dict)}`);
+  const { version, [owner]: savedBy } = dict as Record<string, unknown>;
+  if (version !== 1) throw new Error(`${who}: unknown state dict version ${show(version)} (reads 1)`);
+  if (savedBy !== name) throw new Error(`${who}: the state dict is ${show(savedBy)}'s, not ${name}'s`);
+}

@@ -18,14 +18,21 @@ import { runInPlace } from './in-place-program';
  */
 export const RmspropUpdate = 'ConvkitRmspropUpdate';
 
-/** The attributes of {@link RmspropUpdate}. */
+/** The attributes of {@link RmspropUpdate}: RMSprop's hyperparameters (the trainer's options too). */
 export interface RmspropUpdateAttrs {
+  /** Learning rate. */
   lr: number;
+  /** Smoothing constant α of the squared-gradient average, in [0, 1]. */
   alpha: number;
+  /** Added to the denominator. */
   eps: number;
+  /** Coupled weight decay (weightDecay·p added to the gradient). */
   weightDecay: number;
+  /** Momentum factor. */
   momentum: number;
+  /** Normalize by an estimate of the gradient's variance (subtract the squared mean gradient). */
   centered: boolean;
+  /** Maximize the objective. */
   maximize: boolean;
 }
 

@@ -18,13 +18,19 @@ import { runInPlace } from './in-place-program';
  */
 export const SgdUpdate = 'ConvkitSgdUpdate';
 
-/** The attributes of {@link SgdUpdate}. */
+/** The attributes of {@link SgdUpdate}: SGD's hyperparameters (the trainer's options too) and `first`. */
 export interface SgdUpdateAttrs {
+  /** Learning rate. */
   lr: number;
+  /** Momentum factor μ. */
   momentum: number;
+  /** Dampening of the gradient added to the momentum buffer. */
   dampening: number;
+  /** Coupled weight decay (an L2 penalty's gradient, weightDecay·p, added to the gradient). */
   weightDecay: number;
+  /** Nesterov momentum (needs momentum > 0 and dampening 0). */
   nesterov: boolean;
+  /** Maximize the objective (step along the gradient). */
   maximize: boolean;
   /** The buffer's first step: b ← d, whatever it holds. */
   first: boolean;

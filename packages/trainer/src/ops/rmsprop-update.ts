@@ -2,16 +2,8 @@ import { RmspropUpdate, type RmspropUpdateAttrs } from '@convkit/backend';
 import { add, div, mul, neg, sqrt, sub, type Tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
 import { hasKernel, runInPlaceKernel } from './fused';
 
-/** The hyperparameters of one {@link rmspropUpdate}. */
-export interface RmspropUpdateConfig {
-  lr: number;
-  alpha: number;
-  eps: number;
-  weightDecay: number;
-  momentum: number;
-  centered: boolean;
-  maximize: boolean;
-}
+/** The hyperparameters of one {@link rmspropUpdate}: the `RmspropUpdate` kernel's attributes. */
+export type RmspropUpdateConfig = RmspropUpdateAttrs;
 
 /** RMSprop's buffers of one parameter: s, and a (centered) and b (momentum > 0) when used. */
 export interface RmspropBuffers {

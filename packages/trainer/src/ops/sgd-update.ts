@@ -1,17 +1,10 @@
-import { SgdUpdate } from '@convkit/backend';
+import { SgdUpdate, type SgdUpdateAttrs } from '@convkit/backend';
 import { add, mul, neg, type Tensor, tidy, type Variable, variable } from '@tensorflow/tfjs-core';
 import { hasKernel, runInPlaceKernel } from './fused';
 import { zerosVariable } from './zeros-variable';
 
-/** The hyperparameters of one {@link sgdUpdate}. */
-export interface SgdUpdateConfig {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
-}
+/** The hyperparameters of one {@link sgdUpdate}: the `SgdUpdate` kernel's attributes but `first`. */
+export type SgdUpdateConfig = Omit<SgdUpdateAttrs, 'first'>;
 
 /**
  * One SGD step of `param` (PyTorch's `torch.optim.SGD` rule):

@@ -2,7 +2,7 @@ import { checkNumber } from '@convkit/backend';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { adamUpdate } from '../ops/adam-update';
 import { zerosVariable } from '../ops/zeros-variable';
-import { checkBoolean, checkKeys, dropUndefined } from '../options';
+import { checkBoolean, resolveOptimizerOptions } from '../options';
 import { type GroupOptions, Optimizer, type ParamGroup, type StateSpec } from './optimizer';
 import type { OptimizerParams } from './params';
 
@@ -43,8 +43,6 @@ const ADAM_STATE: StateSpec = {
   counters: ['step'],
 };
 
-const KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'];
-
 /** What Adam and AdamW share: everything but the weight decay (coupled or decoupled) and its default. */
 export abstract class AdamFamily extends Optimizer<AdamGroupOptions, AdamState> {
   protected readonly stateSpec: StateSpec = ADAM_STATE;
@@ -58,9 +56,7 @@ export abstract class AdamFamily extends Optimizer<AdamGroupOptions, AdamState> 
     weightDecay: number,
     decoupled: boolean,
   ) {
-    const { fused, ...rest } = options ?? {};
-    checkKeys(name, rest, KEYS);
-    const defaults = {
+    const defaults: AdamGroupOptions = {
       lr: 1e-3,
       betas: [0.9, 0.999],
       eps: 1e-8,
@@ -68,8 +64,7 @@ export abstract class AdamFamily extends Optimizer<AdamGroupOptions, AdamState> 
       amsgrad: false,
       maximize: false,
     };
-    const config = { ...defaults, ...dropUndefined(rest) } as AdamGroupOptions;
-    super(name, params, { ...config, fused: checkBoolean(name, 'fused', fused ?? true) });
+    super(name, params, resolveOptimizerOptions(name, options, defaults));
     this.decoupled = decoupled;
   }
 

@@ -1,5 +1,5 @@
 import { Tensor, Variable, variable } from '@tensorflow/tfjs-core';
-import { checkKeys, show } from '../options';
+import { checkKeys, checkStateDictHeader, show } from '../options';
 import {
   checkDistinct,
   type NamedParameter,
@@ -251,13 +251,7 @@ export abstract class Optimizer<H extends GroupOptions = GroupOptions, S extends
   loadStateDict(dict: OptimizerStateDict, options: LoadOptimizerStateOptions = {}): this {
     const who = `${this.name}.loadStateDict`;
     const checkNames = options.checkNames ?? true;
-    if (dict === null || typeof dict !== 'object')
-      throw new Error(`${who}: expected a state dict, got ${show(dict)}`);
-    if (dict.version !== 1)
-      throw new Error(`${who}: unknown state dict version ${show(dict.version)} (reads 1)`);
-    if (dict.optimizer !== this.name) {
-      throw new Error(`${who}: the state dict is ${show(dict.optimizer)}'s, not ${this.name}'s`);
-    }
+    checkStateDictHeader(who, dict, 'optimizer', this.name);
     const saved = dict.paramGroups;
     if (!Array.isArray(saved) || saved.length !== this.paramGroups.length) {
       throw new Error(

@@ -1,28 +1,13 @@
 import { checkNumber } from '@convkit/backend';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { rmspropUpdate } from '../ops/rmsprop-update';
+import { type RmspropUpdateConfig, rmspropUpdate } from '../ops/rmsprop-update';
 import { zerosVariable } from '../ops/zeros-variable';
-import { checkBoolean, checkKeys, dropUndefined } from '../options';
+import { checkBoolean, resolveOptimizerOptions } from '../options';
 import { type GroupOptions, Optimizer, type ParamGroup, type StateSpec } from './optimizer';
 import type { OptimizerParams } from './params';
 
-/** RMSprop's hyperparameters (per group). */
-export interface RmspropGroupOptions extends GroupOptions {
-  /** Learning rate. Default 1e-2. */
-  lr: number;
-  /** Smoothing constant α of the squared-gradient average, in [0, 1]. Default 0.99. */
-  alpha: number;
-  /** Added to the denominator. Default 1e-8. */
-  eps: number;
-  /** Coupled weight decay (weightDecay·p added to the gradient). Default 0. */
-  weightDecay: number;
-  /** Momentum factor. Default 0. */
-  momentum: number;
-  /** Normalize by an estimate of the gradient's variance (subtract the squared mean gradient). Default false. */
-  centered: boolean;
-  /** Maximize the objective. Default false. */
-  maximize: boolean;
-}
+/** RMSprop's hyperparameters (per group): `rmspropUpdate`'s; defaults in {@link RMSprop}. */
+export interface RmspropGroupOptions extends GroupOptions, RmspropUpdateConfig {}
 
 /** Options of {@link RMSprop}: every hyperparameter (defaults for all groups), and `fused`. */
 export interface RmspropOptions extends Partial<RmspropGroupOptions> {
@@ -77,13 +62,7 @@ export class RMSprop extends Optimizer<RmspropGroupOptions, RmspropState> {
   };
 
   constructor(params: OptimizerParams<RmspropGroupOptions>, options: RmspropOptions = {}) {
-    const { fused, ...rest } = options ?? {};
-    checkKeys(RMSprop.className, rest, Object.keys(DEFAULTS));
-    const config = { ...DEFAULTS, ...dropUndefined(rest) } as RmspropGroupOptions;
-    super(RMSprop.className, params, {
-      ...config,
-      fused: checkBoolean(RMSprop.className, 'fused', fused ?? true),
-    });
+    super(RMSprop.className, params, resolveOptimizerOptions(RMSprop.className, options, DEFAULTS));
   }
 
   protected checkOptions(o: RmspropGroupOptions, who: string): void {

@@ -1,25 +1,12 @@
 import { checkNumber } from '@convkit/backend';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { sgdUpdate } from '../ops/sgd-update';
-import { checkBoolean, checkKeys, dropUndefined } from '../options';
+import { type SgdUpdateConfig, sgdUpdate } from '../ops/sgd-update';
+import { checkBoolean, resolveOptimizerOptions } from '../options';
 import { type GroupOptions, Optimizer, type ParamGroup, type StateSpec } from './optimizer';
 import type { OptimizerParams } from './params';
 
-/** SGD's hyperparameters (per group). */
-export interface SgdGroupOptions extends GroupOptions {
-  /** Learning rate. Required (PyTorch has no default either). */
-  lr: number;
-  /** Momentum factor μ. Default 0 (plain SGD). */
-  momentum: number;
-  /** Dampening of the gradient added to the momentum buffer. Default 0. */
-  dampening: number;
-  /** Coupled weight decay (an L2 penalty's gradient, weightDecay·p, added to the gradient). Default 0. */
-  weightDecay: number;
-  /** Nesterov momentum (needs momentum > 0 and dampening 0). Default false. */
-  nesterov: boolean;
-  /** Maximize the objective (step along the gradient). Default false. */
-  maximize: boolean;
-}
+/** SGD's hyperparameters (per group): `sgdUpdate`'s; defaults in {@link SGD}. */
+export interface SgdGroupOptions extends GroupOptions, SgdUpdateConfig {}
 
 /** Options of {@link SGD}: every hyperparameter (defaults for all groups), and `fused`. */
 export interface SgdOptions extends Partial<SgdGroupOptions> {
@@ -75,10 +62,12 @@ export class SGD extends Optimizer<SgdGroupOptions, SgdState> {
     if (options === null || typeof options !== 'object') {
       throw new Error('SGD: options with a learning rate are required, e.g. new SGD(model, { lr: 0.1 })');
     }
-    const { fused, ...rest } = options;
-    checkKeys(SGD.className, rest, ['lr', ...Object.keys(SGD_DEFAULTS)]);
-    const config = { ...SGD_DEFAULTS, ...dropUndefined(rest) } as SgdGroupOptions;
-    super(SGD.className, params, { ...config, fused: checkBoolean(SGD.className, 'fused', fused ?? true) });
+    const known = ['lr', ...Object.keys(SGD_DEFAULTS)];
+    super(
+      SGD.className,
+      params,
+      resolveOptimizerOptions<SgdGroupOptions>(SGD.className, options, SGD_DEFAULTS, known),
+    );
   }
 
   protected checkOptions(o: SgdGroupOptions, who: string): void {

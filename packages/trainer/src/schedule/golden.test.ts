@@ -6,28 +6,11 @@ import type { Optimizer, OptimizerStateDict } from '../optim/optimizer';
 import { SGD } from '../optim/sgd';
 import { golden, owned, type ScheduleCase, type ScheduleSpec } from '../test-helpers';
 import { ChainedScheduler } from './chained-scheduler';
-import { CosineAnnealingLR } from './cosine-annealing-lr';
-import { CosineAnnealingWarmRestarts } from './cosine-annealing-warm-restarts';
-import { ExponentialLR } from './exponential-lr';
-import { LinearLR } from './linear-lr';
-import { MultiStepLR } from './multi-step-lr';
-import { OneCycleLR } from './one-cycle-lr';
-import { ReduceLROnPlateau } from './reduce-lr-on-plateau';
+import { createScheduleRegistry } from './registry';
 import type { LrScheduler, ScheduleStateDict } from './scheduler';
 import { SequentialLR } from './sequential-lr';
-import { StepLR } from './step-lr';
 
-// biome-ignore lint/suspicious/noExplicitAny: the fixtures' options, as each class reads them
-const CLASSES: Record<string, new (opt: Optimizer, options: any) => LrScheduler> = {
-  StepLR,
-  MultiStepLR,
-  ExponentialLR,
-  CosineAnnealingLR,
-  CosineAnnealingWarmRestarts,
-  LinearLR,
-  OneCycleLR,
-  ReduceLROnPlateau,
-};
+const SCHEDULES = createScheduleRegistry();
 
 export function buildSchedule(spec: ScheduleSpec, opt: Optimizer): LrScheduler {
   if ('schedulers' in spec) {
@@ -36,7 +19,7 @@ export function buildSchedule(spec: ScheduleSpec, opt: Optimizer): LrScheduler {
       ? new SequentialLR(opt, subs, { milestones: spec.milestones ?? [] })
       : new ChainedScheduler(subs);
   }
-  return new CLASSES[spec.kind](opt, spec.options);
+  return SCHEDULES.create(spec.kind, opt, spec.options);
 }
 
 /** The optimizer of the fixtures: two groups, lr 0.1 and 0.02 (SGD with momentum 0.9, or Adam). */

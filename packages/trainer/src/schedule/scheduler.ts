@@ -1,6 +1,6 @@
 import { BRAND, checkNumber, hasBrand } from '@convkit/backend';
 import type { Optimizer } from '../optim/optimizer';
-import { show } from '../options';
+import { checkStateDictHeader, show } from '../options';
 
 /**
  * A schedule's position as data (PyTorch's `scheduler.state_dict()`, JSON only): how many steps it has
@@ -168,13 +168,7 @@ export abstract class LrScheduler {
    * check them too and extend the returned function (nothing may be written before it runs).
    */
   protected prepareLoad(dict: ScheduleStateDict, who: string): () => void {
-    if (dict === null || typeof dict !== 'object')
-      throw new Error(`${who}: expected a state dict, got ${show(dict)}`);
-    if (dict.version !== 1)
-      throw new Error(`${who}: unknown state dict version ${show(dict.version)} (reads 1)`);
-    if (dict.scheduler !== this.name) {
-      throw new Error(`${who}: the state dict is ${show(dict.scheduler)}'s, not ${this.name}'s`);
-    }
+    checkStateDictHeader(who, dict, 'scheduler', this.name);
     checkNumber(who, 'lastEpoch', dict.lastEpoch, { min: -1, integer: true });
     const groups = this.optimizer.paramGroups.length;
     for (const key of ['baseLrs', 'lastLr'] as const) {
