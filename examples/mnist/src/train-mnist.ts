@@ -12,7 +12,7 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
  * `--epochs 4` trains longer).
  */
 export const TRAIN_DEFAULTS = {
-  epochs: 2,
+  epochs: 4,
   batchSize: 128,
   /** OneCycleLR's peak rate (it starts at maxLr / 25 and ends near 0). */
   lr: 1e-2,
