@@ -5,7 +5,7 @@ import { crossEntropy, valueAndGrads } from '@convkit/core';
 import { mnistCnn } from '@convkit/models';
 import { Adam } from '@convkit/trainer';
 import { dispose, randomUniform, tensor1d } from '@tensorflow/tfjs-core';
-import { labels, wasmPaths } from './wasm-paths.js';
+import { labels, publish, wasmPaths } from './shared.js';
 
 async function main() {
   const backend = new URLSearchParams(location.search).get('backend');
@@ -21,11 +21,4 @@ async function main() {
   return { loss: value };
 }
 
-main().then(
-  (r) => {
-    window.__result = r;
-  },
-  (err) => {
-    window.__result = { error: String(err?.message ?? err) };
-  },
-);
+publish(main());

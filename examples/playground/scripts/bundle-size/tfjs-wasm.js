@@ -1,40 +1,14 @@
-// The same CNN in tfjs-layers (conv 5×5 ×8, relu, max-pool, conv 5×5 ×16, relu, max-pool, dense 10),
-// one Adam step with trainOnBatch, on tfjs's wasm backend. Named imports only.
+// The tfjs-layers app on tfjs's wasm backend: the CNN and Adam step of tfjs-step.js. Named imports only.
 
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { randomUniform, setBackend, tensor1d, train } from '@tensorflow/tfjs-core';
-import { layers, sequential } from '@tensorflow/tfjs-layers';
-import { labels, wasmPaths } from './wasm-paths.js';
+import { setBackend } from '@tensorflow/tfjs-core';
+import { publish, wasmPaths } from './shared.js';
+import { tfjsAdamStep } from './tfjs-step.js';
 
 async function main() {
   setWasmPaths(wasmPaths);
   if (!(await setBackend('wasm'))) throw new Error('wasm did not start');
-  const model = sequential({
-    layers: [
-      layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 8,
-        kernelSize: 5,
-        padding: 'same',
-        activation: 'relu',
-      }),
-      layers.maxPooling2d({ poolSize: 2 }),
-      layers.conv2d({ filters: 16, kernelSize: 5, padding: 'same', activation: 'relu' }),
-      layers.maxPooling2d({ poolSize: 2 }),
-      layers.flatten(),
-      layers.dense({ units: 10 }),
-    ],
-  });
-  model.compile({ optimizer: train.adam(1e-3), loss: 'sparseCategoricalCrossentropy' });
-  const loss = await model.trainOnBatch(randomUniform([8, 28, 28, 1]), tensor1d(labels(8), 'float32'));
-  return { loss };
+  return tfjsAdamStep();
 }
 
-main().then(
-  (r) => {
-    window.__result = r;
-  },
-  (err) => {
-    window.__result = { error: String(err?.message ?? err) };
-  },
-);
+publish(main());
