@@ -199,24 +199,24 @@ export function wasmConv2dInputGrad(
         return f === null || f === undefined ? null : phaseConv(r, dy, f, row, col);
       }),
     );
-    // Views after every allocation: allocating may grow (and detach) the heap.
-    const out = b.typedArrayFromHeap(dx) as Float32Array;
-    if (parts.some((t) => t === null)) out.fill(0);
+    // One view of the whole heap, taken after the last allocation (allocating may grow and detach
+    // it): the parts and dx both live in it, so each pixel's Ci values move with copyWithin, a
+    // memmove that needs no view per pixel.
+    const dxView = b.typedArrayFromHeap(dx) as Float32Array;
+    const heap = new Float32Array(dxView.buffer);
+    const dx0 = dxView.byteOffset >> 2;
+    if (parts.some((t) => t === null)) heap.fill(0, dx0, dx0 + n * h * w * ci);
     const sh = info.strideHeight;
     const sw = info.strideWidth;
     rows.forEach((row, i) => {
       cols.forEach((col, j) => {
         const part = parts[i * cols.length + j];
         if (part === null || part === undefined) return;
-        const src = b.typedArrayFromHeap(part) as Float32Array;
+        let s = (b.typedArrayFromHeap(part) as Float32Array).byteOffset >> 2;
         for (let img = 0; img < n; img++) {
           for (let y = 0; y < row.size; y++) {
-            const srcRow = (img * row.size + y) * col.size * ci;
-            const dstRow = ((img * h + sh * y + row.p) * w + col.p) * ci;
-            for (let x = 0; x < col.size; x++) {
-              const s = srcRow + x * ci;
-              out.set(src.subarray(s, s + ci), dstRow + x * sw * ci);
-            }
+            const d = dx0 + ((img * h + sh * y + row.p) * w + col.p) * ci;
+            for (let x = 0; x < col.size; x++, s += ci) heap.copyWithin(d + x * sw * ci, s, s + ci);
           }
         }
         r.dispose(part);
