@@ -11,13 +11,12 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { bundle, makeOutDir, requireBuilt, wasmDir } from './browser/bundle.mjs';
+import { chromiumMissing, launchChromium } from './browser/chromium.mjs';
 import { disagreements } from './browser/train-step.js';
 
 const backends = ['webgpu', 'wasm', 'cpu'];
 const required = new Set(['cpu', 'wasm', ...(process.env.CONVKIT_REQUIRE_BACKENDS ?? '').split(',')]);
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const pageTimeoutMs = 90_000;
 
 const main = `
@@ -63,18 +62,7 @@ function serve(appFile) {
 }
 
 async function runPages(urls, log) {
-  const browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--enable-unsafe-webgpu',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     log.push(`chromium ${browser.version()}`);
     const all = [];
@@ -96,8 +84,8 @@ async function runPages(urls, log) {
 }
 
 requireBuilt('browser');
-if (!existsSync(executablePath)) {
-  const why = `${executablePath} not found: install Debian's chromium (apt-get install -y chromium)`;
+const why = chromiumMissing();
+if (why !== null) {
   // A newcomer's `pnpm test` without Chromium says so and goes on; CI (which requires every
   // backend) installs Chromium and fails here if it is missing.
   if (process.env.CONVKIT_REQUIRE_BACKENDS) {

@@ -23,14 +23,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { preview } from 'vite';
+import { chromiumMissing, launchChromium } from '../../scripts/browser/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
   options: { screenshot: { type: 'string' }, 'screenshot-only': { type: 'boolean' } },
 });
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const required = new Set((process.env.CONVKIT_REQUIRE_BACKENDS ?? '').split(',').filter(Boolean));
 const started = performance.now();
 const results = [];
@@ -54,8 +53,8 @@ if (!existsSync(join(here, 'dist/index.html')) || !existsSync(join(here, 'dist/d
   );
   process.exit(1);
 }
-if (!existsSync(executablePath)) {
-  const why = `${executablePath} not found: install Debian's chromium (apt-get install -y chromium)`;
+const why = chromiumMissing();
+if (why !== null) {
   if (process.env.CONVKIT_REQUIRE_BACKENDS) {
     console.error(`playground: ${why}`);
     process.exit(1);
@@ -71,16 +70,7 @@ const server = await preview({
   logLevel: 'warn',
 });
 const origin = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    '--enable-unsafe-webgpu',
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 const log = [];
 const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
 const page = await context.newPage();

@@ -32,6 +32,10 @@ describe('renderReport', () => {
     expect(html).not.toMatch(/sourceMappingURL/);
     expect(html).toContain('<td>resnet20_mnist</td>');
     expect(html).toContain('<td>loss 2.31 ≈ ln 10</td>');
+    // Every header row names its columns; the training summary (key, value) has none.
+    expect(html).toContain('<th>step</th><th>verdict</th><th>what it found</th>');
+    expect(html).not.toMatch(/<th>\s*<\/th>/);
+    expect(html).toMatch(/<h2>Training<\/h2>\s*<table><tbody>/);
     const data = /<script id="report-data" type="application\/json">(.*?)<\/script>/s.exec(html)?.[1];
     expect(JSON.parse(data as string).history).toEqual(history);
     const charts = JSON.parse(

@@ -41,10 +41,12 @@ function fmt(x: unknown, digits = 4): string {
 
 const pct = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(2)} %` : '–');
 
-function table(head: string[], rows: string[][]): string {
-  const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+/** An HTML table; `head` null for a key–value table without a header row. */
+function table(head: string[] | null, rows: string[][]): string {
+  const th =
+    head === null ? '' : `<thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`;
   const trs = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${trs}\n</tbody></table>`;
+  return `<table>${th}<tbody>\n${trs}\n</tbody></table>`;
 }
 
 function summary(input: ReportInput): string {
@@ -53,7 +55,7 @@ function summary(input: ReportInput): string {
     parts.push(
       '<h2>Recipe</h2>',
       table(
-        ['step', 'verdict', ''],
+        ['step', 'verdict', 'what it found'],
         input.verdicts.map((v) => [v.step, v.ok ? 'ok' : 'PROBLEM', v.message]),
       ),
     );
@@ -89,7 +91,7 @@ function summary(input: ReportInput): string {
     if (rows.length > 0) {
       parts.push('<h2>Training</h2>');
       if (input.historyNote) parts.push(`<p>${escapeHtml(input.historyNote)}</p>`);
-      parts.push(table(['', ''], rows));
+      parts.push(table(null, rows));
     }
   }
   if (input.lrFinder && typeof input.lrFinder.suggestedLr === 'number') {
