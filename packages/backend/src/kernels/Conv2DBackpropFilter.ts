@@ -51,8 +51,8 @@ export function conv2dFilterGrad(r: KernelRunner, x: TensorInfo, dy: TensorInfo,
 
 /**
  * `Conv2DBackpropFilter` built from the backend's own Conv2D / Transpose / Slice kernels
- * (`conv2dFilterGrad`); on wasm, 1×1 and few-channel convs take one matrix product over a transposed
- * im2col instead (`conv-filter-grad-wasm.ts`). NCHW inputs are transposed to NHWC first.
+ * (`conv2dFilterGrad`); on wasm, 1×1, few-channel and ≥ 256-output-channel convs take matrix products
+ * over a transposed im2col instead (`conv-filter-grad-wasm.ts`). NCHW inputs are transposed to NHWC first.
  *
  * Inputs: x [N,H,W,Ci] (or NCHW), dy [N,OH,OW,Co]. Attrs: strides, pad, dataFormat, dimRoundingMode,
  * filterShape. Output: [KH,KW,Ci,Co].

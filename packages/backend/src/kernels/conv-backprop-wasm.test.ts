@@ -10,7 +10,9 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
 import { Rng } from '../random';
+import { useIm2colFilterGrad, wasmConv2dFilterGradIm2col } from './conv-filter-grad-wasm';
 import { convReference } from './conv-reference';
+import { backendRunner } from './runner';
 
 const maxRelError = (got: ArrayLike<number>, want: ArrayLike<number>) => {
   let scale = 1;
@@ -22,11 +24,12 @@ const maxRelError = (got: ArrayLike<number>, want: ArrayLike<number>) => {
 };
 
 // Channel counts that are not multiples of the 16×16 transpose blocks, strides 2 (ResNet's
-// downsampling convs, 3×3 and 1×1) and 3, against the float64 reference.
+// downsampling convs, 3×3 and 1×1) and 3, and a stride-1 3×3 conv, against the float64 reference.
 const cases = [
   { x: [2, 9, 8, 20], f: [3, 3, 20, 37], s: 2, pad: 1 },
   { x: [2, 8, 8, 19], f: [1, 1, 19, 33], s: 2, pad: 0 },
   { x: [1, 10, 11, 5], f: [4, 3, 5, 17], s: 3, pad: 'same' as const },
+  { x: [2, 7, 6, 12], f: [3, 3, 12, 10], s: 1, pad: 1 },
 ];
 
 describe('conv backprop on wasm: input gradient by stride phase, filter gradient by im2col or conv', () => {
@@ -58,7 +61,8 @@ describe('conv backprop on wasm: input gradient by stride phase, filter gradient
         { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x },
       );
       expect(maxRelError(await dx.data(), ref.dx)).toBeLessThan(1e-5);
-      // 3×3×20 and 4×3×5 taps·channels take the general path, 1×1 the im2col product.
+      // The 1×1 conv takes the im2col product, the others (< 256 output channels) the general path.
+      expect(useIm2colFilterGrad(info)).toBe(c.f[0] === 1);
       const xt = tensor(x, c.x);
       const dw = engine().runKernel<Tensor>(
         Conv2DBackpropFilter,
@@ -70,6 +74,42 @@ describe('conv backprop on wasm: input gradient by stride phase, filter gradient
       expect(engine().backend.numDataIds()).toBe(ids);
     });
   }
+
+  it('sums the im2col products of chunks of images when colsᵀ would pass its size limit', async () => {
+    const rng = new Rng(9);
+    const [xShape, fShape] = [
+      [5, 6, 6, 4],
+      [3, 3, 4, 7],
+    ] as [[number, number, number, number], [number, number, number, number]];
+    const info = backend_util.computeConv2DInfo(xShape, fShape, 2, 1, 1);
+    const dyShape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+    const x = rng.fill(5 * 6 * 6 * 4, () => rng.normal());
+    const dy = rng.fill(
+      dyShape.reduce((a, b) => a * b),
+      () => rng.normal(),
+    );
+    const ref = convReference(
+      x,
+      rng.fill(3 * 3 * 4 * 7, () => 0),
+      dy,
+      info,
+      false,
+    );
+    const [xt, dyt] = [tensor(x, xShape), tensor(dy, dyShape)];
+    const ids = engine().backend.numDataIds();
+    const r = backendRunner(engine().backend, 'wasm');
+    // 36 rows × 9 pixels an image: 2 images a chunk under a limit of 700 floats, so 3 chunks.
+    for (const limit of [700, 1]) {
+      const dw = wasmConv2dFilterGradIm2col(r, engine().backend, xt, dyt, info, limit);
+      expect(dw.shape).toEqual(fShape);
+      const values = engine().backend.readSync(dw.dataId) as Float32Array;
+      expect(maxRelError(values, ref.dw)).toBeLessThan(1e-5);
+      r.dispose(dw);
+    }
+    expect(engine().backend.numDataIds()).toBe(ids);
+    xt.dispose();
+    dyt.dispose();
+  });
 
   it('keeps the sub-filters of a filter used twice until the filter is disposed', async () => {
     const rng = new Rng(5);

@@ -1,25 +1,37 @@
-import { BatchMatMul, Reshape, type TensorInfo } from '@tensorflow/tfjs-core';
+import { Add, BatchMatMul, Reshape, Slice, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvInfo } from './conv-backprop-util';
 import type { KernelRunner } from './runner';
 import type { WasmHeapBackend } from './wasm-heap';
 
 /**
- * Conv2DBackpropFilter on wasm for convolutions with few taps × input channels (1×1 convs — ResNet's
- * projection shortcuts — and a 3-channel stem): one matrix product
- *   dW [KH·KW·Ci, Co] = colsᵀ [KH·KW·Ci, P] · dy [P, Co],   P = N·OH·OW,
- * where colsᵀ (the transposed im2col of x: row (a, b, c) holds x[n, i·sh + a − top, j·sw + b − left, c]
- * over (n, i, j), zero in the padding) is written in one JavaScript pass, and the product runs on
- * XNNPACK (tfjs's BatchMatMul, threaded), which reads dy in place as its [K, N] weights. The product
- * lands in HWIO order: no transpose of the result. For a 1×1 stride-2 conv colsᵀ is a quarter of x;
- * the general path (`conv2dFilterGrad`: x and dy transposed, a convolution with dy as a huge filter
- * over 32 channels a tap) costs several times the forward pass on these shapes (bench/RESULTS.md, per-conv table).
+ * Conv2DBackpropFilter on wasm as matrix products over a transposed im2col of x:
+ *   dW [KH·KW·Ci, Co] = Σ_chunks colsᵀ [KH·KW·Ci, P] · dy [P, Co],   P = images of the chunk · OH·OW,
+ * where colsᵀ (row (a, b, c) holds x[n, i·sh + a − top, j·sw + b − left, c] over (n, i, j), zero in
+ * the padding) is written in one JavaScript pass, and each product runs on XNNPACK (tfjs's
+ * BatchMatMul, threaded), which reads dy in place as its [K, N] weights. The product lands in HWIO
+ * order: no transpose of the result. The batch is taken in chunks of images so that colsᵀ stays
+ * under `chunkFloats` (16 MiB by default) whatever the batch size; the chunks' products are summed.
+ *
+ * Used for 1×1 convs (ResNet's projection shortcuts: colsᵀ is a quarter of x at stride 2), for few
+ * taps × channels (a 3-channel stem), and for 256 or more output channels. The JavaScript pass
+ * writes KH·KW·Ci·P values and the product does Co multiply-adds for each of them, so with many
+ * output channels the pass is cheap next to the product, and the product runs faster than the
+ * general path (`conv2dFilterGrad`: x and dy transposed, a convolution with dy as a huge filter over
+ * 32 channels a tap): 1.2–1.3× the forward pass instead of 1.5–1.7× on ResNet-18's 256- and
+ * 512-channel 3×3 convs (bench/RESULTS.md). With 64 or 128 output channels the single-threaded
+ * pass costs more than it saves, and the general path stays.
  */
 export function useIm2colFilterGrad(info: ConvInfo): boolean {
   const taps = info.filterHeight * info.filterWidth;
   return (
-    info.dilationHeight === 1 && info.dilationWidth === 1 && (taps === 1 || taps * info.inChannels <= 32)
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    (taps === 1 || taps * info.inChannels <= 32 || info.outChannels >= 256)
   );
 }
+
+/** Floats of colsᵀ per matrix product (16 MiB): the batch is taken in chunks of images this size at most. */
+export const CHUNK_FLOATS = 1 << 22;
 
 export function wasmConv2dFilterGradIm2col(
   r: KernelRunner,
@@ -27,47 +39,59 @@ export function wasmConv2dFilterGradIm2col(
   x: TensorInfo,
   dy: TensorInfo,
   info: ConvInfo,
+  chunkFloats = CHUNK_FLOATS,
 ): TensorInfo {
   const b = backend as WasmHeapBackend;
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
   const { filterHeight: kh, filterWidth: kw } = info;
   const { top, left } = info.padInfo;
-  const p = n * oh * ow;
   const rows = kh * kw * ci;
-  const cols = b.makeOutput([1, rows, p], 'float32');
-  const src = b.typedArrayFromHeap(x) as Float32Array;
-  const dst = b.typedArrayFromHeap(cols) as Float32Array;
-  // Pixels in blocks of 16: each source pixel's Ci values are read together, each row gets 16
-  // consecutive writes.
-  const B = 16;
-  for (let a = 0; a < kh; a++) {
-    for (let bb = 0; bb < kw; bb++) {
-      const row0 = (a * kw + bb) * ci * p;
-      for (let q0 = 0; q0 < p; q0 += B) {
-        const q1 = Math.min(p, q0 + B);
-        for (let q = q0; q < q1; q++) {
-          const img = Math.floor(q / (oh * ow));
-          const rem = q - img * oh * ow;
-          const i = Math.floor(rem / ow);
-          const j = rem - i * ow;
-          const y = i * sh + a - top;
-          const xx = j * sw + bb - left;
-          if (y < 0 || y >= h || xx < 0 || xx >= w) {
-            for (let c = 0; c < ci; c++) dst[row0 + c * p + q] = 0;
-            continue;
+  const chunk = Math.max(1, Math.min(n, Math.floor(chunkFloats / (rows * oh * ow))));
+  let sum: TensorInfo | null = null;
+  for (let n0 = 0; n0 < n; n0 += chunk) {
+    const n1 = Math.min(n, n0 + chunk);
+    const p = (n1 - n0) * oh * ow;
+    const cols = b.makeOutput([1, rows, p], 'float32');
+    const src = b.typedArrayFromHeap(x) as Float32Array;
+    const dst = b.typedArrayFromHeap(cols) as Float32Array;
+    // Pixel by pixel: each reads its Ci values of x together; the Ci rows of a tap advance together.
+    for (let a = 0; a < kh; a++) {
+      for (let bb = 0; bb < kw; bb++) {
+        const row0 = (a * kw + bb) * ci * p;
+        let q = 0;
+        for (let img = n0; img < n1; img++) {
+          for (let i = 0; i < oh; i++) {
+            const y = i * sh + a - top;
+            for (let j = 0; j < ow; j++, q++) {
+              const xx = j * sw + bb - left;
+              if (y < 0 || y >= h || xx < 0 || xx >= w) {
+                for (let c = 0; c < ci; c++) dst[row0 + c * p + q] = 0;
+                continue;
+              }
+              const s0 = ((img * h + y) * w + xx) * ci;
+              for (let c = 0; c < ci; c++) dst[row0 + c * p + q] = src[s0 + c] as number;
+            }
           }
-          const s = ((img * h + y) * w + xx) * ci;
-          for (let c = 0; c < ci; c++) dst[row0 + c * p + q] = src[s + c] as number;
         }
       }
     }
+    const part =
+      n1 - n0 === n ? dy : r.run(Slice, { x: dy }, { begin: [n0, 0, 0, 0], size: [n1 - n0, oh, ow, co] });
+    const dy3 = r.run(Reshape, { x: part }, { shape: [1, p, co] });
+    const prod = r.run(BatchMatMul, { a: cols, b: dy3 }, { transposeA: false, transposeB: false });
+    r.dispose(cols);
+    r.dispose(dy3);
+    if (part !== dy) r.dispose(part);
+    if (sum === null) sum = prod;
+    else {
+      const next = r.run(Add, { a: sum, b: prod });
+      r.dispose(sum);
+      r.dispose(prod);
+      sum = next;
+    }
   }
-  const dy3 = r.run(Reshape, { x: dy }, { shape: [1, p, co] });
-  const prod = r.run(BatchMatMul, { a: cols, b: dy3 }, { transposeA: false, transposeB: false });
-  r.dispose(cols);
-  r.dispose(dy3);
-  const out = r.run(Reshape, { x: prod }, { shape: [kh, kw, ci, co] });
-  r.dispose(prod);
+  const out = r.run(Reshape, { x: sum as TensorInfo }, { shape: [kh, kw, ci, co] });
+  r.dispose(sum as TensorInfo);
   return out;
 }
