@@ -1,24 +1,24 @@
-// Browser check of the HTML report: the page is opened from disk in headless Debian Chromium (through
-// playwright-core, as scripts/browser-check.mjs does) with every network request refused; every chart
-// must be drawn (each Chart.js instance has its points, each canvas has ink), with no page error, and
-// a screenshot is written. Outside CI (CONVKIT_REQUIRE_BACKENDS unset) a missing Chromium skips the
-// check, visibly. docs/report.png is this check's screenshot of a real run's report:
+// Browser check of the HTML report: the page is opened from disk in headless Debian Chromium
+// (playwright-core, launched by scripts/browser/chromium.mjs as for the other browser checks) with
+// every network request refused; every chart must be drawn (each Chart.js instance has its points,
+// each canvas has ink), with no page error, and a screenshot is written. Outside CI
+// (CONVKIT_REQUIRE_BACKENDS unset) a missing Chromium skips the check, visibly. docs/report.png is this check's screenshot of a real run's report:
 //   CONVKIT_REPORT_HTML=run/report.html pnpm vitest run packages/trainer/src/report/browser.test.ts
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decode } from 'fast-png';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, executablePath, launchChromium } from '../../../../scripts/browser/chromium.mjs';
 import { randomSearch } from '../search/random-search';
 import { logUniform } from '../search/space';
 import { type ReportInput, reportCharts } from './charts';
 import { writeReport } from './html';
 
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const required = (process.env.CONVKIT_REQUIRE_BACKENDS ?? '') !== '';
-const noChromium = !existsSync(executablePath) && !required;
+const noChromium = chromiumMissing() !== null && !required;
 const realRun = process.env.CONVKIT_REPORT_HTML;
 const dir = mkdtempSync(join(tmpdir(), 'convkit-report-browser-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -135,15 +135,7 @@ describe.skipIf(noChromium)(
   () => {
     let browser: Browser;
     beforeAll(async () => {
-      browser = await chromium.launch({
-        executablePath,
-        args: [
-          '--no-sandbox',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-        ],
-      });
+      browser = await launchChromium();
     });
     afterAll(async () => browser?.close());
 
