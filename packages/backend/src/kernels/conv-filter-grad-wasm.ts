@@ -31,7 +31,7 @@ export function useIm2colFilterGrad(info: ConvInfo): boolean {
 }
 
 /** Floats of colsᵀ per matrix product (16 MiB): the batch is taken in chunks of images this size at most. */
-export const CHUNK_FLOATS = 1 << 22;
+const CHUNK_FLOATS = 1 << 22;
 
 export function wasmConv2dFilterGradIm2col(
   r: KernelRunner,

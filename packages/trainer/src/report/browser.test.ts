@@ -2,7 +2,8 @@
 // (playwright-core, launched by scripts/browser/chromium.mjs as for the other browser checks) with
 // every network request refused; every chart must be drawn (each Chart.js instance has its points,
 // each canvas has ink), with no page error, and a screenshot is written. Outside CI
-// (CONVKIT_REQUIRE_BACKENDS unset) a missing Chromium skips the check, visibly. docs/report.png is this check's screenshot of a real run's report:
+// (CONVKIT_REQUIRE_BACKENDS unset) a missing Chromium skips the check, visibly. docs/report.png is
+// this check's screenshot of a real run's report:
 //   CONVKIT_REPORT_HTML=run/report.html pnpm vitest run packages/trainer/src/report/browser.test.ts
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
