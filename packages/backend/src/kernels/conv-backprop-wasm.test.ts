@@ -75,6 +75,57 @@ describe('conv backprop on wasm: input gradient by stride phase, filter gradient
     });
   }
 
+  // The im2col pass's three ways of writing colsᵀ: one memmove an image (one channel, stride 1, rows
+  // as long as x's), one a row (one channel, stride 1, other widths), pixel by pixel (the rest);
+  // padding on either side, all of a window in the padding, and chunks of images.
+  const im2colCases = [
+    { x: [3, 9, 8, 1], f: [5, 5, 1, 6], s: 1, pad: 2, chunk: 1 << 22 },
+    { x: [3, 9, 8, 1], f: [5, 5, 1, 6], s: 1, pad: 2, chunk: 200 },
+    { x: [2, 7, 9, 1], f: [3, 4, 1, 5], s: 1, pad: 'valid' as const, chunk: 1 << 22 },
+    { x: [2, 5, 6, 1], f: [7, 7, 1, 3], s: 1, pad: 'same' as const, chunk: 1 << 22 },
+    { x: [2, 9, 9, 1], f: [5, 5, 1, 4], s: 2, pad: 2, chunk: 1 << 22 },
+    { x: [2, 8, 7, 3], f: [3, 3, 3, 8], s: 1, pad: 1, chunk: 1 << 22 },
+    {
+      x: [2, 6, 5, 2],
+      f: [2, 3, 2, 4],
+      s: 1,
+      pad: [
+        [0, 0],
+        [0, 3],
+        [2, 0],
+        [0, 0],
+      ] as const,
+      chunk: 50,
+    },
+  ];
+  for (const c of im2colCases) {
+    it(`im2col filter gradient matches the float64 reference: x=${c.x} f=${c.f} s=${c.s} pad=${JSON.stringify(c.pad)} chunk=${c.chunk}`, () => {
+      const rng = new Rng(c.f[3] ?? 0);
+      const info = backend_util.computeConv2DInfo(
+        c.x as [number, number, number, number],
+        c.f as [number, number, number, number],
+        c.s,
+        1,
+        c.pad as backend_util.ExplicitPadding,
+      );
+      const dyShape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+      const size = (s: number[]) => s.reduce((a, b) => a * b);
+      const x = rng.fill(size(c.x), () => rng.normal());
+      const dy = rng.fill(size(dyShape), () => rng.normal());
+      const ref = convReference(x, new Float64Array(size(c.f)), dy, info, false);
+      const [xt, dyt] = [tensor(x, c.x), tensor(dy, dyShape)];
+      const ids = engine().backend.numDataIds();
+      const r = backendRunner(engine().backend, 'wasm');
+      const dw = wasmConv2dFilterGradIm2col(r, engine().backend, xt, dyt, info, c.chunk);
+      expect(dw.shape).toEqual(c.f);
+      expect(maxRelError(engine().backend.readSync(dw.dataId) as Float32Array, ref.dw)).toBeLessThan(1e-5);
+      r.dispose(dw);
+      expect(engine().backend.numDataIds()).toBe(ids);
+      xt.dispose();
+      dyt.dispose();
+    });
+  }
+
   it('sums the im2col products of chunks of images when colsᵀ would pass its size limit', async () => {
     const rng = new Rng(9);
     const [xShape, fShape] = [

@@ -55,22 +55,60 @@ export function wasmConv2dFilterGradIm2col(
     const cols = b.makeOutput([1, rows, p], 'float32');
     const src = b.typedArrayFromHeap(x) as Float32Array;
     const dst = b.typedArrayFromHeap(cols) as Float32Array;
-    // Pixel by pixel: each reads its Ci values of x together; the Ci rows of a tap advance together.
+    // One view of the whole heap for copyWithin (a memmove): x and colsᵀ both live in it.
+    const heap = new Float32Array(dst.buffer);
+    const x0 = src.byteOffset >> 2;
+    const d0 = dst.byteOffset >> 2;
     for (let a = 0; a < kh; a++) {
       for (let bb = 0; bb < kw; bb++) {
         const row0 = (a * kw + bb) * ci * p;
+        // The output columns j whose input column j·sw + bb − left is inside x: [jLo, jHi).
+        const jLo = Math.min(ow, Math.max(0, Math.ceil((left - bb) / sw)));
+        const jHi = Math.max(jLo, Math.min(ow, Math.floor((w - 1 - bb + left) / sw) + 1));
         let q = 0;
         for (let img = n0; img < n1; img++) {
-          for (let i = 0; i < oh; i++) {
-            const y = i * sh + a - top;
-            for (let j = 0; j < ow; j++, q++) {
-              const xx = j * sw + bb - left;
-              if (y < 0 || y >= h || xx < 0 || xx >= w) {
-                for (let c = 0; c < ci; c++) dst[row0 + c * p + q] = 0;
-                continue;
+          if (ci === 1 && sw === 1 && ow === w && jHi > jLo) {
+            // One channel, stride 1, rows as long as x's: every valid row of this image is a shift
+            // of x, so one memmove copies them all (with x's neighbouring columns between them,
+            // zeroed next) and the rows are only fixed up at their ends.
+            const iLo = Math.max(0, Math.ceil((top - a) / sh));
+            const iHi = Math.min(oh, Math.floor((h - 1 - a + top) / sh) + 1);
+            if (iHi > iLo) {
+              const from = ((img * h + iLo * sh + a - top) * w + jLo + bb - left) * ci;
+              const length = (iHi - 1 - iLo) * ow + (jHi - jLo);
+              heap.copyWithin(d0 + row0 + q + iLo * ow + jLo, x0 + from, x0 + from + length);
+            }
+            for (let i = 0; i < oh; i++, q += ow) {
+              if (i < iLo || i >= iHi) dst.fill(0, row0 + q, row0 + q + ow);
+              else {
+                for (let j = 0; j < jLo; j++) dst[row0 + q + j] = 0;
+                for (let j = jHi; j < ow; j++) dst[row0 + q + j] = 0;
               }
-              const s0 = ((img * h + y) * w + xx) * ci;
-              for (let c = 0; c < ci; c++) dst[row0 + c * p + q] = src[s0 + c] as number;
+            }
+            continue;
+          }
+          for (let i = 0; i < oh; i++, q += ow) {
+            const y = i * sh + a - top;
+            const inside = y >= 0 && y < h;
+            // Zeros where the window reads the padding: the whole row, or its two ends.
+            for (let c = 0; c < ci; c++) {
+              const r0 = row0 + c * p + q;
+              if (!inside) dst.fill(0, r0, r0 + ow);
+              else {
+                for (let j = 0; j < jLo; j++) dst[r0 + j] = 0;
+                for (let j = jHi; j < ow; j++) dst[r0 + j] = 0;
+              }
+            }
+            if (!inside || jHi === jLo) continue;
+            const s0 = ((img * h + y) * w + jLo * sw + bb - left) * ci;
+            if (ci === 1 && sw === 1) {
+              // One channel at stride 1: the row segment is contiguous in x and in colsᵀ.
+              heap.copyWithin(d0 + row0 + q + jLo, x0 + s0, x0 + s0 + (jHi - jLo));
+              continue;
+            }
+            // Pixel by pixel: each reads its Ci values of x together; the Ci rows advance together.
+            for (let j = jLo, s = s0; j < jHi; j++, s += sw * ci) {
+              for (let c = 0; c < ci; c++) dst[row0 + c * p + q + j] = src[s + c] as number;
             }
           }
         }

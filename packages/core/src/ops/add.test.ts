@@ -8,10 +8,11 @@ import {
   mul,
   sum,
   type Tensor,
+  type Tensor2D,
   valueAndGrads,
 } from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { addBias, addSameShape } from './add';
+import { addBias, addSameShape, sumRows } from './add';
 
 describeEachBackend('addSameShape / addBias', () => {
   it("give add's values and gradients", async () => {
@@ -43,6 +44,29 @@ describeEachBackend('addSameShape / addBias', () => {
     expect(() => addBias(a, b)).toThrow(/must be \[5\]/);
     dispose([a, b, bias, c]);
   });
+
+  // 20,000 rows: 50 windows of 400 on wasm; 20,003 (a prime): no windows, tfjs's Sum.
+  for (const rows of [20_000, 20_003]) {
+    it(`sumRows sums a conv bias gradient of ${rows} rows as a float64 sum does`, async () => {
+      const rng = new Rng(3);
+      const x = rng.normalTensor([rows, 16]) as Tensor2D;
+      const values = await x.data();
+      const want = new Float64Array(16);
+      values.forEach((v, i) => {
+        want[i % 16] += v;
+      });
+      const before = memory().numTensors;
+      const got = sumRows(x);
+      expect(got.shape).toEqual([16]);
+      // float32 accumulation over 20,000 terms of size ~1: well under 1e-2 absolute.
+      (await got.data()).forEach((v, i) => {
+        expect(Math.abs(v - (want[i] as number))).toBeLessThan(1e-2);
+      });
+      got.dispose();
+      expect(memory().numTensors).toBe(before);
+      x.dispose();
+    });
+  }
 
   it('keep no input alive for backward (a residual sum of two dead activations)', () => {
     const rng = new Rng(2);

@@ -1,4 +1,18 @@
-import { add, clone, customGrad, engine, reshape, sum, type Tensor } from '@tensorflow/tfjs-core';
+import {
+  add,
+  avgPool,
+  clone,
+  customGrad,
+  engine,
+  getBackend,
+  mul,
+  reshape,
+  sum,
+  type Tensor,
+  type Tensor2D,
+  type Tensor4D,
+  tidy,
+} from '@tensorflow/tfjs-core';
 
 // tfjs's Add gradient reads its inputs' shapes (to undo broadcasting), so the tape keeps both inputs
 // alive until backward reaches the sum: for a residual sum or a conv bias, whole activations that
@@ -27,12 +41,34 @@ export function addSameShape(a: Tensor, b: Tensor): Tensor {
   return taping() ? (sameShapeSum(a, b) as Tensor) : add(a, b);
 }
 
+/**
+ * Σ over the rows of `x` [M, C] → [C], the bias gradient of a conv or a linear layer. On wasm, when M
+ * splits into P ≤ 64 windows of at least 8 rows, XNNPACK's threaded average pooling takes the mean of
+ * each window (x as [P, M/P, 1, C]) and tfjs's Sum adds up the P means: tfjs's wasm Sum over a leading
+ * axis transposes x first, 3× slower for MNIST's conv bias [100352, 16] and 9× for [8192, 512]
+ * (bench/RESULTS.md; the same pooling as `meanOver` of @convkit/norms). Elsewhere `sum(x, 0)`.
+ *
+ * @example
+ * sumRows(tensor2d([[1, 2], [3, 4]])); // [4, 6]
+ */
+export function sumRows(x: Tensor2D): Tensor {
+  const [m, c] = x.shape;
+  let parts = getBackend() === 'wasm' ? Math.min(64, Math.floor(m / 8)) : 0;
+  while (parts >= 2 && m % parts !== 0) parts--;
+  if (parts < 2) return sum(x, 0);
+  const window = m / parts;
+  return tidy(() => {
+    const means = avgPool(reshape(x, [parts, window, 1, c]) as Tensor4D, [window, 1], [window, 1], 'valid');
+    return mul(sum(reshape(means, [parts, c]), 0), window);
+  });
+}
+
 const biasSum = customGrad((y, bias) => {
   const t = y as Tensor;
   const c = (bias as Tensor).size;
   return {
     value: add(t, bias as Tensor),
-    gradFunc: (dy) => [clone(dy as Tensor), sum(reshape(dy as Tensor, [-1, c]), 0)],
+    gradFunc: (dy) => [clone(dy as Tensor), sumRows(reshape(dy as Tensor, [-1, c]) as Tensor2D)],
   };
 });
 
