@@ -71,7 +71,11 @@ async function main(): Promise<void> {
         const rows = [];
         for (const c of RESNET18_CONVS) {
           const k = convKernels(c, batch);
-          const best = async (f: () => Promise<void>) => Math.min(...(await timeRuns(f, 3, 1)));
+          // Best of 3 after a warm-up; each pass times itself (fresh operands made off the clock).
+          const best = async (f: () => Promise<number>) => {
+            await f();
+            return Math.min(await f(), await f(), await f());
+          };
           const forward = await best(k.forward);
           const inputGrad = await best(k.inputGrad);
           const filterGrad = await best(k.filterGrad);

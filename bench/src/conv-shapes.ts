@@ -5,8 +5,8 @@ import {
   Conv2DBackpropInput,
   dispose,
   engine,
+  mul,
   type NamedAttrMap,
-  type NamedTensorMap,
   reshape,
   slice,
   type Tensor,
@@ -44,7 +44,13 @@ export function convMacs(c: ConvShape, batch: number): number {
   return batch * out * out * c.cin * c.cout * c.k * c.k;
 }
 
-/** The three kernels of one conv shape as runnable closures (each waits for its result with a one-element read). */
+/**
+ * The three kernels of one conv shape as runnable closures, each resolving to its time in ms. Each call
+ * runs on fresh copies of its operands, made before the clock starts: tfjs's wasm kernels keep
+ * XNNPACK's packed weights per tensor, and in a train step w changes at every update and dy is new at
+ * every step, so a pass on the same tensors again would skip the packing a train step pays (a
+ * forward's w, an im2col filter gradient's dy). The clock stops at a one-element read of the result.
+ */
 export function convKernels(c: ConvShape, batch: number, seed = 0) {
   const rng = new Rng(seed);
   const out = Math.ceil(c.size / c.stride);
@@ -59,14 +65,23 @@ export function convKernels(c: ConvShape, batch: number, seed = 0) {
   const w = rng.normalTensor([c.k, c.k, c.cin, c.cout], 0, 0.1);
   const dy = rng.normalTensor([batch, out, out, c.cout]);
   const attrs = { strides: [c.stride, c.stride], pad: pads, dataFormat: 'NHWC', dimRoundingMode: undefined };
-  const run = (name: string, inputs: NamedTensorMap, extra: object) => async () => {
+  const firstValue = async (t: Tensor) => {
+    const first = tidy(() => slice(reshape(t, [-1]), 0, 1));
+    await first.data();
+    first.dispose();
+  };
+  const run = (name: string, operands: Record<string, Tensor>, extra: object) => async () => {
+    const inputs = Object.fromEntries(Object.entries(operands).map(([k, t]) => [k, mul(t, 1)]));
+    for (const t of Object.values(inputs)) await firstValue(t);
+    const t0 = performance.now();
     const y = engine().runKernel(name, inputs, { ...attrs, ...extra } as unknown as NamedAttrMap) as Tensor;
     // A one-element read waits for the kernel; reading all of y back would also charge each pass for
     // copying its output out of the backend, and a stride-2 input gradient's output is twice the size
     // of the forward's.
-    const first = tidy(() => slice(reshape(y, [-1]), 0, 1));
-    await first.data();
-    dispose([first, y]);
+    await firstValue(y);
+    const ms = performance.now() - t0;
+    dispose([y, ...Object.values(inputs)]);
+    return ms;
   };
   return {
     forward: run(Conv2D, { x, filter: w }, { dilations: [1, 1] }),

@@ -123,8 +123,9 @@ export function comparisonMarkdown(r: ComparisonResults): string {
   if (r.convs.length > 0) {
     out.push(
       `Per conv shape of ResNet-18, batch ${r.convBatch}, 2 threads: best of 3 (ms, and GMAC/s: each pass is`,
-      'the same number of multiply-adds; each pass waits for its result with a one-element read, not a',
-      'read-back of its whole output), input and filter gradient ÷ forward.',
+      'the same number of multiply-adds; each pass runs on fresh copies of its operands, as in a train step',
+      '(XNNPACK repacks a new w or dy), and waits for its result with a one-element read, not a read-back',
+      'of its whole output), input and filter gradient ÷ forward.',
       '',
     );
     const g = (macs: number, t: number) => `${ms(t)} (${(macs / t / 1e6).toFixed(1)})`;
