@@ -75,15 +75,16 @@ describe('conv backprop on wasm: input gradient by stride phase, filter gradient
     });
   }
 
-  // The im2col pass's three ways of writing colsᵀ: one memmove an image (one channel, stride 1, rows
-  // as long as x's), one a row (one channel, stride 1, other widths), pixel by pixel (the rest);
-  // padding on either side, all of a window in the padding, and chunks of images.
+  // The im2col pass's three ways of writing colsᵀ: one memmove an image (one channel, stride 1 both
+  // ways, rows as long as x's), one a row (one channel, column stride 1: other widths, or a row stride
+  // of 2), pixel by pixel (the rest); padding on either side, all of a window in the padding, chunks.
   const im2colCases = [
     { x: [3, 9, 8, 1], f: [5, 5, 1, 6], s: 1, pad: 2, chunk: 1 << 22 },
     { x: [3, 9, 8, 1], f: [5, 5, 1, 6], s: 1, pad: 2, chunk: 200 },
     { x: [2, 7, 9, 1], f: [3, 4, 1, 5], s: 1, pad: 'valid' as const, chunk: 1 << 22 },
     { x: [2, 5, 6, 1], f: [7, 7, 1, 3], s: 1, pad: 'same' as const, chunk: 1 << 22 },
     { x: [2, 9, 9, 1], f: [5, 5, 1, 4], s: 2, pad: 2, chunk: 1 << 22 },
+    { x: [2, 9, 8, 1], f: [3, 3, 1, 4], s: [2, 1] as [number, number], pad: 'same' as const, chunk: 1 << 22 },
     { x: [2, 8, 7, 3], f: [3, 3, 3, 8], s: 1, pad: 1, chunk: 1 << 22 },
     {
       x: [2, 6, 5, 2],

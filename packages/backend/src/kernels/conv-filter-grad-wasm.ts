@@ -67,8 +67,8 @@ export function wasmConv2dFilterGradIm2col(
         const jHi = Math.max(jLo, Math.min(ow, Math.floor((w - 1 - bb + left) / sw) + 1));
         let q = 0;
         for (let img = n0; img < n1; img++) {
-          if (ci === 1 && sw === 1 && ow === w && jHi > jLo) {
-            // One channel, stride 1, rows as long as x's: every valid row of this image is a shift
+          if (ci === 1 && sh === 1 && sw === 1 && ow === w && jHi > jLo) {
+            // One channel, stride 1 both ways, rows as long as x's: every valid row of this image is a shift
             // of x, so one memmove copies them all (with x's neighbouring columns between them,
             // zeroed next) and the rows are only fixed up at their ends.
             const iLo = Math.max(0, Math.ceil((top - a) / sh));
