@@ -67,25 +67,18 @@ export function wasmConv2dFilterGradIm2col(
         const jHi = Math.max(jLo, Math.min(ow, Math.floor((w - 1 - bb + left) / sw) + 1));
         let q = 0;
         for (let img = n0; img < n1; img++) {
-          if (ci === 1 && sh === 1 && sw === 1 && ow === w && jHi > jLo) {
-            // One channel, stride 1 both ways, rows as long as x's: every valid row of this image is a shift
-            // of x, so one memmove copies them all (with x's neighbouring columns between them,
-            // zeroed next) and the rows are only fixed up at their ends.
-            const iLo = Math.max(0, Math.ceil((top - a) / sh));
-            const iHi = Math.min(oh, Math.floor((h - 1 - a + top) / sh) + 1);
+          // One channel, stride 1 both ways, rows as long as x's: the valid rows of this image are
+          // one shift of x, so one memmove copies them all; x's neighbouring columns land between
+          // them, where the row loop below writes the padding's zeros.
+          const wholeImage = ci === 1 && sh === 1 && sw === 1 && ow === w && jHi > jLo;
+          if (wholeImage) {
+            const iLo = Math.max(0, top - a);
+            const iHi = Math.min(oh, h + top - a);
             if (iHi > iLo) {
-              const from = ((img * h + iLo * sh + a - top) * w + jLo + bb - left) * ci;
+              const from = (img * h + iLo + a - top) * w + jLo + bb - left;
               const length = (iHi - 1 - iLo) * ow + (jHi - jLo);
               heap.copyWithin(d0 + row0 + q + iLo * ow + jLo, x0 + from, x0 + from + length);
             }
-            for (let i = 0; i < oh; i++, q += ow) {
-              if (i < iLo || i >= iHi) dst.fill(0, row0 + q, row0 + q + ow);
-              else {
-                for (let j = 0; j < jLo; j++) dst[row0 + q + j] = 0;
-                for (let j = jHi; j < ow; j++) dst[row0 + q + j] = 0;
-              }
-            }
-            continue;
           }
           for (let i = 0; i < oh; i++, q += ow) {
             const y = i * sh + a - top;
@@ -99,7 +92,7 @@ export function wasmConv2dFilterGradIm2col(
                 for (let j = jHi; j < ow; j++) dst[r0 + j] = 0;
               }
             }
-            if (!inside || jHi === jLo) continue;
+            if (!inside || jHi === jLo || wholeImage) continue;
             const s0 = ((img * h + y) * w + jLo * sw + bb - left) * ci;
             if (ci === 1 && sw === 1) {
               // One channel at stride 1: the row segment is contiguous in x and in colsᵀ.
