@@ -8,7 +8,7 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
 
 /**
  * The defaults of `pnpm start`: the zoo's MNIST CNN at twice its width with BatchNorm, AdamW on a
- * one-cycle schedule, shifts of up to ±1.4 pixels, 3 epochs of batch 128: about four minutes on 2 cores
+ * one-cycle schedule, shifts of up to ±1.4 pixels, 3 epochs of batch 128: a little over three minutes on 2 cores
  * (result.json has the measured run; `--epochs 4` trains longer).
  */
 export const TRAIN_DEFAULTS = {
